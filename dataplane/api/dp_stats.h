@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The stats region of the shared segment. Written only by the dataplane:
+ * each lcore writes its own cache-aligned block, so nothing shared is
+ * written on the fast path. Readers (esgctl, mgmt) sum over lcores.
+ * Counter names are copied into the region so a reader shows the names of
+ * the dataplane that runs, not the ones it was built with.
+ */
+#ifndef DP_STATS_H
+#define DP_STATS_H
+
+#include <stdint.h>
+
+#include "dp_msg.h"
+
+#define DP_MAX_LCORES 16
+#define DP_STAT_NAME_LEN 32
+
+/*
+ * Drop reasons: every dropped packet is counted under exactly one.
+ * X(NAME, "name shown by esgctl", "what it means")
+ */
+#define DP_DROP_LIST(X)                                                        \
+	X(ETH_SHORT, "eth_short", "frame shorter than an Ethernet header")     \
+	X(ETH_NOT_OURS, "eth_not_ours", "unicast to another MAC")              \
+	X(ETHERTYPE, "ethertype", "ethertype not handled")                     \
+	X(VLAN, "vlan", "VLAN tag not configured")                             \
+	X(ARP_BAD, "arp_bad", "malformed ARP")                                 \
+	X(ARP_NOT_OURS, "arp_not_ours", "ARP for an address not ours")         \
+	X(IP4_SHORT, "ip4_short", "IPv4 header truncated")                     \
+	X(IP4_VERSION, "ip4_version", "IPv4 version field not 4")              \
+	X(IP4_HDR_LEN, "ip4_hdr_len", "IPv4 IHL below 5 or past the packet")   \
+	X(IP4_TOTAL_LEN, "ip4_total_len", "IPv4 total length inconsistent")    \
+	X(IP4_CSUM, "ip4_csum", "IPv4 header checksum wrong")                  \
+	X(IP4_TTL, "ip4_ttl", "IPv4 TTL expired")                              \
+	X(IP4_NOT_OURS, "ip4_not_ours", "IPv4 destination not ours")           \
+	X(IP4_SRC_BAD, "ip4_src_bad", "IPv4 source multicast or broadcast")    \
+	X(IP4_FRAG, "ip4_frag", "IPv4 fragment to a media port")               \
+	X(IP6_SHORT, "ip6_short", "IPv6 header truncated")                     \
+	X(IP6_VERSION, "ip6_version", "IPv6 version field not 6")              \
+	X(IP6_PAYLOAD_LEN, "ip6_payload_len",                                  \
+	  "IPv6 payload length inconsistent")                                  \
+	X(IP6_NOT_OURS, "ip6_not_ours", "IPv6 destination not ours")           \
+	X(IP6_SRC_BAD, "ip6_src_bad", "IPv6 source multicast")                 \
+	X(IP6_HOPLIMIT, "ip6_hoplimit", "IPv6 hop limit expired")              \
+	X(ND_BAD, "nd_bad",                                                    \
+	  "malformed or unauthenticated neighbour discovery")                  \
+	X(ICMP_BAD, "icmp_bad", "malformed ICMP or ICMPv6")                    \
+	X(ICMP_RATE, "icmp_rate", "ICMP echo over the rate limit")             \
+	X(L4_SHORT, "l4_short", "UDP/TCP header truncated")                    \
+	X(UDP_LEN, "udp_len", "UDP length inconsistent")                       \
+	X(NO_ROUTE, "no_route", "no route to the destination")                 \
+	X(NEIGH_PENDING_FULL, "neigh_pending_full",                            \
+	  "too many packets waiting for a neighbour")                          \
+	X(NEIGH_FAILED, "neigh_failed", "neighbour did not answer")            \
+	X(EXC_RING_FULL, "exc_ring_full", "worker to main-lcore ring full")    \
+	X(EXC_KERNEL_FULL, "exc_kernel_full",                                  \
+	  "kernel exception interface did not take it")                        \
+	X(EXC_FROM_KERNEL_BAD, "exc_from_kernel_bad",                          \
+	  "kernel sent an unusable packet")                                    \
+	X(TX_FULL, "tx_full", "port transmit queue full")                      \
+	X(NO_MBUF, "no_mbuf", "mbuf pool exhausted")
+
+enum dp_drop {
+#define DP_DROP_ENUM(n, s, d) DP_DROP_##n,
+	DP_DROP_LIST(DP_DROP_ENUM)
+#undef DP_DROP_ENUM
+		DP_DROP_MAX
+};
+
+/* Event counters (not drops). */
+#define DP_CNT_LIST(X)                                                         \
+	X(ARP_REQUEST_RX, "arp_request_rx")                                    \
+	X(ARP_REPLY_TX, "arp_reply_tx")                                        \
+	X(ARP_REPLY_RX, "arp_reply_rx")                                        \
+	X(ARP_REQUEST_TX, "arp_request_tx")                                    \
+	X(ND_NS_RX, "nd_ns_rx")                                                \
+	X(ND_NA_TX, "nd_na_tx")                                                \
+	X(ND_NA_RX, "nd_na_rx")                                                \
+	X(ND_NS_TX, "nd_ns_tx")                                                \
+	X(ICMP4_ECHO_REPLY, "icmp4_echo_reply")                                \
+	X(ICMP6_ECHO_REPLY, "icmp6_echo_reply")                                \
+	X(EXC_TO_KERNEL, "exc_to_kernel")                                      \
+	X(EXC_FROM_KERNEL, "exc_from_kernel")                                  \
+	X(NEIGH_ADDED, "neigh_added")                                          \
+	X(NEIGH_EXPIRED, "neigh_expired")                                      \
+	X(CMD_RX, "cmd_rx")                                                    \
+	X(CMD_BAD, "cmd_bad")                                                  \
+	X(EVT_TX, "evt_tx")                                                    \
+	X(EVT_RING_FULL, "evt_ring_full")
+
+enum dp_cnt {
+#define DP_CNT_ENUM(n, s) DP_CNT_##n,
+	DP_CNT_LIST(DP_CNT_ENUM)
+#undef DP_CNT_ENUM
+		DP_CNT_MAX
+};
+
+#define DP_STATS_MAX_DROPS 64
+#define DP_STATS_MAX_CNTS 64
+_Static_assert(DP_DROP_MAX <= DP_STATS_MAX_DROPS, "too many drop reasons");
+_Static_assert(DP_CNT_MAX <= DP_STATS_MAX_CNTS, "too many counters");
+
+/* Per port, per lcore: software counters of what the dataplane did. */
+struct dp_stats_port_lcore {
+	uint64_t rx_pkts;
+	uint64_t rx_bytes;
+	uint64_t tx_pkts;
+	uint64_t tx_bytes;
+	uint64_t drops;
+	uint64_t pad[3];
+};
+_Static_assert(sizeof(struct dp_stats_port_lcore) == 64, "one cache line");
+
+/* Per port: identity and hardware counters (written by the main lcore). */
+struct dp_stats_port {
+	char name[DP_IFNAME_LEN];      /* configured interface name */
+	char exception[DP_IFNAME_LEN]; /* kernel exception interface */
+	char device[64];	       /* PCI address or vdev args */
+	uint8_t mac[6];
+	uint8_t link_up;
+	uint8_t in_use;
+	uint32_t speed_mbps;
+	uint64_t hw_ipackets;
+	uint64_t hw_opackets;
+	uint64_t hw_ibytes;
+	uint64_t hw_obytes;
+	uint64_t hw_imissed;
+	uint64_t hw_ierrors;
+	uint64_t hw_oerrors;
+	uint64_t hw_rx_nombuf;
+	uint8_t pad[16];
+	struct dp_stats_port_lcore lcore[DP_MAX_LCORES];
+};
+_Static_assert(sizeof(struct dp_stats_port) % 64 == 0, "cache-line multiple");
+
+/* Per lcore: drop reasons and counters, one writer each. */
+struct dp_stats_lcore {
+	uint64_t drops[DP_STATS_MAX_DROPS];
+	uint64_t cnt[DP_STATS_MAX_CNTS];
+	uint64_t polls;	     /* rx bursts attempted */
+	uint64_t busy_polls; /* rx bursts that returned packets */
+	uint32_t lcore_id;
+	uint8_t in_use;
+	uint8_t is_main;
+	uint8_t pad[42];
+};
+_Static_assert(sizeof(struct dp_stats_lcore) % 64 == 0, "cache-line multiple");
+
+struct dp_stats {
+	uint32_t nb_ports;
+	uint32_t nb_lcores;
+	uint32_t nb_drops; /* DP_DROP_MAX of the writer */
+	uint32_t nb_cnts;  /* DP_CNT_MAX of the writer */
+	uint8_t pad[48];
+	char drop_names[DP_STATS_MAX_DROPS][DP_STAT_NAME_LEN];
+	char cnt_names[DP_STATS_MAX_CNTS][DP_STAT_NAME_LEN];
+	struct dp_stats_port port[DP_MAX_PORTS];
+	struct dp_stats_lcore lcore[DP_MAX_LCORES];
+};
+_Static_assert(sizeof(struct dp_stats) % 64 == 0, "cache-line multiple");
+
+/* Fill the name tables (the dataplane calls it once at create). */
+void dp_stats_init(struct dp_stats *st);
+
+#endif
