@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The configuration model: one JSON document (conf/*.json, schema in
+ * The configuration model: one JSON document (conf/NAME.json, schema in
  * docs/configuration.md) loaded and validated as a whole into this plain
  * struct. Both processes and esgctl read the same file. A bad document is
  * refused with the JSON path of the bad key and the reason, and nothing of
