@@ -202,16 +202,16 @@ lab_move_taps() {
 # Address the LAN host and the WAN host (the operator's gateway).
 lab_hosts() {
 	ip -n "$LAB_NS_LAN" link set lan0 up
-	ip -n "$LAB_NS_LAN" addr add 192.0.2.10/24 dev lan0
-	ip -n "$LAB_NS_LAN" -6 addr add 2001:db8:1::10/64 dev lan0 nodad
-	ip -n "$LAB_NS_LAN" route add default via 192.0.2.1
-	ip -n "$LAB_NS_LAN" -6 route add default via 2001:db8:1::1
+	ip -n "$LAB_NS_LAN" addr replace 192.0.2.10/24 dev lan0
+	ip -n "$LAB_NS_LAN" -6 addr replace 2001:db8:1::10/64 dev lan0 nodad
+	ip -n "$LAB_NS_LAN" route replace default via 192.0.2.1
+	ip -n "$LAB_NS_LAN" -6 route replace default via 2001:db8:1::1
 	ip -n "$LAB_NS_WAN" link set wan0 up
-	ip -n "$LAB_NS_WAN" addr add 198.51.100.254/24 dev wan0
-	ip -n "$LAB_NS_WAN" -6 addr add 2001:db8:2::fe/64 dev wan0 nodad
+	ip -n "$LAB_NS_WAN" addr replace 198.51.100.254/24 dev wan0
+	ip -n "$LAB_NS_WAN" -6 addr replace 2001:db8:2::fe/64 dev wan0 nodad
 	# The operator side reaches the enterprise LAN through the ESG.
-	ip -n "$LAB_NS_WAN" route add 192.0.2.0/24 via 198.51.100.1
-	ip -n "$LAB_NS_WAN" -6 route add 2001:db8:1::/64 via 2001:db8:2::1
+	ip -n "$LAB_NS_WAN" route replace 192.0.2.0/24 via 198.51.100.1
+	ip -n "$LAB_NS_WAN" -6 route replace 2001:db8:1::/64 via 2001:db8:2::1
 }
 
 lab_start_dataplane() {
@@ -277,6 +277,28 @@ lab_up() {
 		lab_tail "$LAB_CP_LOG"
 		lab_die "esg-controlplane does not listen on UDP 5060"
 	}
+}
+
+# Kill the dataplane the hard way (a crash) and start a new one; the
+# control plane must notice the new epoch on its own.
+lab_restart_dataplane() {
+	local sig=${1:-KILL}
+	kill "-$sig" "$LAB_DP_PID" 2>/dev/null
+	lab_stop_pid "$LAB_DP_PID" 10
+	LAB_DP_PID=
+	# net_tap ports vanish with their process; wait before reusing names
+	if [ "$LAB_PORTS" = tap ]; then
+		lab_wait_for 10 "old taps gone" lab_taps_gone ||
+			lab_die "old tap devices still present"
+	fi
+	lab_start_dataplane
+	[ "$LAB_PORTS" = tap ] && lab_move_taps
+	lab_hosts
+	lab_exception_up
+}
+
+lab_taps_gone() {
+	! ip -n "$LAB_NS_LAN" link show lan0 && ! ip -n "$LAB_NS_WAN" link show wan0
 }
 
 lab_esg_listening() {
