@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * esg-controlplane: loads the configuration, attaches to esg-dataplane's
+ * segment (waiting for it, following its restarts), pushes the interface
+ * addresses, and serves SIP OPTIONS on the own addresses. One libre event
+ * loop, no EAL. See docs/controlplane.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <re.h>
+
+#include "cp_dp.h"
+#include "cp_log.h"
+#include "cp_state.h"
+#include "dp_shm.h"
+#include "esg_conf.h"
+#include "sip/cp_sip.h"
+
+/*
+ * The event ring is polled every millisecond: a RESULT or PONG waits at
+ * most 1 ms, and 1000 wake-ups a second of a process that then reads one
+ * ring index cost well under 1% of a core. An eventfd the dataplane
+ * signals would remove the wake-ups; it is a later optimisation.
+ */
+#define CP_POLL_MS 1
+#define CP_ATTACH_RETRY_MS 200
+#define CP_RESULT_TIMEOUT_MS 2000
+#define CP_SIP_RETRY_MS 1000
+
+struct cp {
+	struct esg_conf conf;
+	struct cp_dp *dp;
+	struct cp_sip *sip;
+	struct tmr poll;
+	int exit_code;
+};
+
+static volatile sig_atomic_t cp_signal;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: esg-controlplane -c CONF.json [--instance NAME] "
+		   "[--check]\n"
+		   "  -c, --config FILE   the configuration (JSON)\n"
+		   "  -i, --instance NAME segment /dev/shm/esg.NAME (default: "
+		   "the configuration's \"instance\")\n"
+		   "  -n, --check         validate the configuration and exit\n"
+		   "  -h, --help          this text\n"
+		   "exit codes: 0 ok, 1 runtime failure, 2 bad usage or "
+		   "configuration\n");
+}
+
+static void
+attach_h(struct cp_dp *dp, uint64_t epoch, uint64_t now_ns, void *arg)
+{
+	struct cp *cp = arg;
+
+	(void)epoch;
+	cp_state_push(dp, &cp->conf, now_ns);
+}
+
+static void
+poll_h(void *arg)
+{
+	struct cp *cp = arg;
+	int err;
+
+	err = cp_dp_poll(cp->dp, dp_shm_now_ns());
+	if (err) {
+		cp_err("stopping: %s", strerror(err));
+		cp->exit_code = 1;
+		re_cancel();
+		return;
+	}
+	tmr_start(&cp->poll, CP_POLL_MS, poll_h, cp);
+}
+
+/* libre calls this from the signal handler itself: only async-signal-safe
+ * work here (re_cancel() clears a flag); the logging happens after
+ * re_main() returns. */
+static void
+signal_h(int sig)
+{
+	cp_signal = sig;
+	re_cancel();
+}
+
+static int
+sip_start(struct cp *cp)
+{
+	struct sa addrs[CP_SIP_MAX_ADDRS];
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < cp->conf.nb_ifaces; i++) {
+		const struct esg_conf_iface *ifc = &cp->conf.iface[i];
+
+		for (j = 0; j < ifc->nb_addr4 && n < CP_SIP_MAX_ADDRS; j++)
+			sa_set_in(&addrs[n++], ntohl(ifc->addr4[j].u.v4.s_addr),
+				  0);
+		for (j = 0; j < ifc->nb_addr6 && n < CP_SIP_MAX_ADDRS; j++)
+			sa_set_in6(&addrs[n++], ifc->addr6[j].u.v6.s6_addr, 0);
+	}
+	return cp_sip_alloc(&cp->sip, addrs, n, cp->conf.cp.sip_port,
+			    CP_SIP_RETRY_MS);
+}
+
+static int
+dp_start(struct cp *cp)
+{
+	struct cp_dp_cfg cfg;
+	unsigned int i;
+
+	memset(&cfg, 0, sizeof(cfg));
+	snprintf(cfg.instance, sizeof(cfg.instance), "%s", cp->conf.instance);
+	cfg.attach_timeout_ns =
+		(uint64_t)cp->conf.cp.attach_timeout_s * 1000000000ULL;
+	cfg.retry_ns = CP_ATTACH_RETRY_MS * 1000000ULL;
+	cfg.dead_ns = (uint64_t)cp->conf.cp.dp_dead_ms * 1000000ULL;
+	cfg.ping_interval_ns =
+		(uint64_t)cp->conf.cp.ping_interval_ms * 1000000ULL;
+	cfg.result_timeout_ns = CP_RESULT_TIMEOUT_MS * 1000000ULL;
+	for (i = 0; i < cp->conf.nb_ifaces && i < DP_MAX_PORTS; i++)
+		snprintf(cfg.port_name[i], CP_DP_NAME_LEN, "%s",
+			 cp->conf.iface[i].name);
+	return cp_dp_alloc(&cp->dp, &cfg, dp_shm_now_ns(), attach_h, cp);
+}
+
+static int
+run(struct cp *cp)
+{
+	int err;
+
+	err = libre_init();
+	if (err) {
+		cp_err("libre_init: %s", strerror(err));
+		return 1;
+	}
+	tmr_init(&cp->poll);
+	err = dp_start(cp);
+	if (err) {
+		cp_err("dataplane link: %s", strerror(err));
+		cp->exit_code = 1;
+		goto out;
+	}
+	if (cp->conf.cp.sip_port != 0) {
+		err = sip_start(cp);
+		if (err) {
+			cp_err("SIP: %s", strerror(err));
+			cp->exit_code = 1;
+			goto out;
+		}
+	}
+	tmr_start(&cp->poll, 0, poll_h, cp);
+	cp_notice("started (instance %s, %u interfaces, SIP port %u)",
+		  cp->conf.instance, cp->conf.nb_ifaces, cp->conf.cp.sip_port);
+	err = re_main(signal_h);
+	if (cp_signal != 0)
+		cp_notice("signal %d: shutting down", (int)cp_signal);
+	if (err) {
+		cp_err("event loop: %s", strerror(err));
+		cp->exit_code = 1;
+	}
+	cp_dp_log_counters(cp->dp);
+	if (cp->sip != NULL)
+		cp_sip_log_counters(cp->sip);
+out:
+	tmr_cancel(&cp->poll);
+	cp->sip = mem_deref(cp->sip);
+	cp->dp = mem_deref(cp->dp); /* detaches */
+	libre_close();
+	cp_notice("stopped");
+	return cp->exit_code;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"instance", required_argument, NULL, 'i'},
+		{"check", no_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *path = NULL, *instance = NULL;
+	char err_buf[ESG_CONF_ERR_LEN], shm_path[64];
+	static struct cp cp; /* large (the configuration): not on the stack */
+	bool check = false;
+	int o, err;
+
+	while ((o = getopt_long(argc, argv, "c:i:nh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'i':
+			instance = optarg;
+			break;
+		case 'n':
+			check = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (path == NULL || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	err = esg_conf_load(path, &cp.conf, err_buf);
+	if (err) {
+		fprintf(stderr, "esg-controlplane: %s: %s\n", path, err_buf);
+		return 2;
+	}
+	if (instance != NULL) {
+		if (dp_shm_path(instance, shm_path, sizeof(shm_path)) != 0) {
+			fprintf(stderr,
+				"esg-controlplane: bad instance name '%s' "
+				"(letters, digits, '-', '_'; at most 32)\n",
+				instance);
+			return 2;
+		}
+		snprintf(cp.conf.instance, sizeof(cp.conf.instance), "%s",
+			 instance);
+	}
+	if (check) {
+		printf("configuration OK: %u interfaces\n", cp.conf.nb_ifaces);
+		return 0;
+	}
+	cp_log_init(cp.conf.log_level, cp.conf.log_syslog);
+	err = run(&cp);
+	cp_log_close();
+	return err;
+}

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The SIP endpoint: stack, listeners and bind retry (cp_sip.h). */
+#include <errno.h>
+#include <string.h>
+
+#include "cp_log.h"
+#include "cp_sip.h"
+
+/* libre transaction hash sizes: a responder needs few buckets. */
+#define CP_SIP_HASH 16
+
+struct cp_sip_bind {
+	struct sa addr;
+	bool bound;
+	int last_err; /* logged once per distinct error */
+};
+
+struct cp_sip {
+	struct sip *sip;
+	struct sip_lsnr *lsnr;
+	struct tmr retry;
+	uint32_t retry_ms;
+	unsigned int nb;
+	struct cp_sip_bind b[CP_SIP_MAX_ADDRS];
+	struct cp_sip_counters c;
+};
+
+static void
+destructor(void *arg)
+{
+	struct cp_sip *cs = arg;
+
+	tmr_cancel(&cs->retry);
+	cs->lsnr = mem_deref(cs->lsnr);
+	if (cs->sip != NULL)
+		sip_close(cs->sip, true); /* drop transactions now */
+	cs->sip = mem_deref(cs->sip);
+}
+
+static bool
+request_h(const struct sip_msg *msg, void *arg)
+{
+	struct cp_sip *cs = arg;
+
+	cp_sip_options_handle(cs->sip, msg, &cs->c);
+	return true;
+}
+
+static void
+try_bind(struct cp_sip *cs, struct cp_sip_bind *b)
+{
+	char addr[64];
+	int err;
+
+	re_snprintf(addr, sizeof(addr), "%J", &b->addr);
+	err = sip_transp_add(cs->sip, SIP_TRANSP_UDP, &b->addr);
+	if (err == 0) {
+		b->bound = true;
+		cp_info("SIP: listening on udp %s", addr);
+		return;
+	}
+	if (err != b->last_err)
+		cp_warn("SIP: cannot listen on udp %s: %s; retrying every "
+			"%u ms",
+			addr, strerror(err), cs->retry_ms);
+	b->last_err = err;
+}
+
+static void
+retry_h(void *arg)
+{
+	struct cp_sip *cs = arg;
+	unsigned int i, left = 0;
+
+	for (i = 0; i < cs->nb; i++) {
+		if (cs->b[i].bound)
+			continue;
+		try_bind(cs, &cs->b[i]);
+		if (!cs->b[i].bound)
+			left++;
+	}
+	if (left > 0)
+		tmr_start(&cs->retry, cs->retry_ms, retry_h, cs);
+}
+
+int
+cp_sip_alloc(struct cp_sip **csp, const struct sa *addrs, unsigned int n,
+	     uint16_t port, uint32_t retry_ms)
+{
+	struct cp_sip *cs;
+	unsigned int i;
+	int err;
+
+	if (csp == NULL || (addrs == NULL && n > 0) || n > CP_SIP_MAX_ADDRS ||
+	    retry_ms == 0)
+		return EINVAL;
+	cs = mem_zalloc(sizeof(*cs), destructor);
+	if (cs == NULL)
+		return ENOMEM;
+	tmr_init(&cs->retry);
+	cs->retry_ms = retry_ms;
+	cs->nb = n;
+	for (i = 0; i < n; i++) {
+		cs->b[i].addr = addrs[i];
+		sa_set_port(&cs->b[i].addr, port);
+	}
+	err = sip_alloc(&cs->sip, NULL, CP_SIP_HASH, CP_SIP_HASH, CP_SIP_HASH,
+			"esg", NULL, NULL);
+	if (err)
+		goto out;
+	err = sip_listen(&cs->lsnr, cs->sip, true, request_h, cs);
+	if (err)
+		goto out;
+	retry_h(cs); /* first attempt now, the rest on the timer */
+	*csp = cs;
+	return 0;
+out:
+	mem_deref(cs);
+	return err;
+}
+
+unsigned int
+cp_sip_bound(const struct cp_sip *cs)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < cs->nb; i++)
+		if (cs->b[i].bound)
+			n++;
+	return n;
+}
+
+const struct cp_sip_counters *
+cp_sip_counters(const struct cp_sip *cs)
+{
+	return &cs->c;
+}
+
+void
+cp_sip_log_counters(const struct cp_sip *cs)
+{
+	const struct cp_sip_counters *c = &cs->c;
+
+	cp_notice("SIP: %u of %u addresses bound; requests %llu, OPTIONS "
+		  "answered %llu, 405 %llu, 501 %llu, 420 %llu, 481 %llu, "
+		  "ACK %llu, reply errors %llu",
+		  cp_sip_bound(cs), cs->nb, (unsigned long long)c->requests,
+		  (unsigned long long)c->options,
+		  (unsigned long long)c->not_allowed,
+		  (unsigned long long)c->not_impl,
+		  (unsigned long long)c->bad_ext,
+		  (unsigned long long)c->no_trans, (unsigned long long)c->acks,
+		  (unsigned long long)c->reply_err);
+}
