@@ -314,18 +314,35 @@ lab_stats() {
 	"$LAB_CTL_BIN" --instance "$LAB_INSTANCE" stats
 }
 
-# lab_counter NAME: the value of counter NAME in `esgctl stats --json`,
-# wherever it appears as a number (summed if per lcore or per port).
-lab_counter() {
-	lab_stats_json | jq -e --arg n "$1" \
-		'[.. | objects | .[$n]? | numbers] | add // empty'
+# lab_value KIND NAME [FILE]: a named counter (KIND counter) or drop
+# reason (KIND drop), summed over lcores, from `esgctl stats --json` (or a
+# saved copy of it). Fails when the name is not there.
+lab_value() {
+	local key
+	case $1 in
+	counter) key=counters ;;
+	drop) key=drops ;;
+	*) lab_die "lab_value: kind counter or drop, not $1" ;;
+	esac
+	if [ $# -ge 3 ]; then
+		jq -e --arg k "$key" --arg n "$2" '.[$k][$n] | numbers' "$3"
+	else
+		lab_stats_json | jq -e --arg k "$key" --arg n "$2" '.[$k][$n] | numbers'
+	fi
 }
+
+lab_counter() { lab_value counter "$1"; }
+lab_drop() { lab_value drop "$1"; }
 
 # lab_counter_gt NAME VALUE: counter above VALUE (for lab_wait_for).
 lab_counter_gt() {
 	local v
 	v=$(lab_counter "$1") || return 1
 	[ "$v" -gt "$2" ]
+}
+
+lab_epoch() {
+	lab_stats_json | jq -er '.dataplane.epoch'
 }
 
 # One SIP OPTIONS from a namespace: lab_sip_options NS DST [PORT].
