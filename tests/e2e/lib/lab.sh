@@ -244,8 +244,9 @@ lab_start_controlplane() {
 	lab_debug "esg-controlplane pid $LAB_CP_PID"
 }
 
-# Wait for the exception interfaces and give the ESG namespace its
-# routes toward the operator (the kernel side of the control plane).
+# Wait for the exception interfaces the dataplane creates (with their
+# addresses, and the default routes of the WAN side: the dataplane sets
+# those itself from the configuration's gateways).
 lab_exception_up() {
 	local ifn
 	for ifn in esg-lan esg-wan; do
@@ -255,8 +256,6 @@ lab_exception_up() {
 			lab_die "no exception interface $ifn with its addresses"
 		}
 	done
-	ip -n "$LAB_NS_ESG" route replace default via 198.51.100.254 dev esg-wan
-	ip -n "$LAB_NS_ESG" -6 route replace default via 2001:db8:2::fe dev esg-wan
 }
 
 lab_if_has_addr() {
@@ -270,8 +269,8 @@ lab_up() {
 	lab_start_dataplane
 	[ "$LAB_PORTS" = tap ] && lab_move_taps
 	lab_hosts
-	lab_exception_up
 	lab_start_controlplane
+	lab_exception_up
 	lab_wait_for 20 "control plane listening on 5060" \
 		lab_esg_listening 5060 || {
 		lab_tail "$LAB_CP_LOG"
