@@ -117,6 +117,8 @@ destructor(void *arg)
 	struct cp_dp *dp = arg;
 
 	pending_flush(dp);
+	if (dp->shm != NULL)
+		cp_info("detached from dataplane epoch %016" PRIx64, dp->epoch);
 	detach(dp);
 }
 
