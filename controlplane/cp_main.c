@@ -98,6 +98,7 @@ sip_start(struct cp *cp)
 	struct sa addrs[CP_SIP_MAX_ADDRS];
 	unsigned int i, j, n = 0;
 
+	memset(addrs, 0, sizeof(addrs)); /* sa_set_in6 sets no flowinfo */
 	for (i = 0; i < cp->conf.nb_ifaces; i++) {
 		const struct esg_conf_iface *ifc = &cp->conf.iface[i];
 

@@ -171,8 +171,13 @@ responder(struct sa *to, int af)
 	struct cp_sip *cs = NULL;
 	uint16_t port = free_port(af);
 
+	memset(to, 0, sizeof(*to));
 	assert_int_equal(
 		sa_set_str(to, af == AF_INET ? "127.0.0.1" : "::1", port), 0);
+	if (af == AF_INET6) { /* libre's sa_pton leaves these unset */
+		to->u.in6.sin6_flowinfo = 0;
+		to->u.in6.sin6_scope_id = 0;
+	}
 	assert_int_equal(cp_sip_alloc(&cs, to, 1, port, 20), 0);
 	assert_int_equal(cp_sip_bound(cs), 1);
 	return cs;
@@ -341,6 +346,7 @@ test_bind_retry(void **state)
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	memset(&a, 0, sizeof(a));
 	assert_int_equal(sa_set_str(&a, "127.0.0.1", 0), 0);
 	assert_int_equal(cp_sip_alloc(&cs, &a, 1, port, 20), 0);
 	assert_int_equal(cp_sip_bound(cs), 0);
