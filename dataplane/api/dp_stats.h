@@ -59,7 +59,19 @@
 	X(EXC_FROM_KERNEL_BAD, "exc_from_kernel_bad",                          \
 	  "kernel sent an unusable packet")                                    \
 	X(TX_FULL, "tx_full", "port transmit queue full")                      \
-	X(NO_MBUF, "no_mbuf", "mbuf pool exhausted")
+	X(NO_MBUF, "no_mbuf", "mbuf pool exhausted")                           \
+	X(ETH_SRC_BAD, "eth_src_bad", "source MAC multicast or zero")          \
+	X(ARP_CONFLICT, "arp_conflict",                                        \
+	  "another host uses one of our IPv4 addresses")                       \
+	X(ND_HOPLIMIT, "nd_hoplimit",                                          \
+	  "ND not sent with hop limit 255 (RFC 4861 7.1)")                     \
+	X(ND_NOT_OURS, "nd_not_ours", "NS for an address not ours")            \
+	X(ND_UNHANDLED, "nd_unhandled", "router discovery or redirect")        \
+	X(ND_CONFLICT, "nd_conflict",                                          \
+	  "another host advertises one of our IPv6 addresses")                 \
+	X(ICMP_BCAST, "icmp_bcast", "ICMP echo to a broadcast address")        \
+	X(NEIGH_FULL, "neigh_full", "neighbour table full")                    \
+	X(MBUF_CHAINED, "mbuf_chained", "frame spans several mbufs")
 
 enum dp_drop {
 #define DP_DROP_ENUM(n, s, d) DP_DROP_##n,
@@ -87,7 +99,12 @@ enum dp_drop {
 	X(CMD_RX, "cmd_rx")                                                    \
 	X(CMD_BAD, "cmd_bad")                                                  \
 	X(EVT_TX, "evt_tx")                                                    \
-	X(EVT_RING_FULL, "evt_ring_full")
+	X(EVT_RING_FULL, "evt_ring_full")                                      \
+	X(PING_TX, "ping_tx")                                                  \
+	X(PONG_RX, "pong_rx")                                                  \
+	X(PING_RX, "ping_rx")                                                  \
+	X(NEIGH_FAILED, "neigh_failed")                                        \
+	X(ND_DAD_DEFEND, "nd_dad_defend")
 
 enum dp_cnt {
 #define DP_CNT_ENUM(n, s) DP_CNT_##n,

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Internal types of esg-dataplane shared by its modules (not part of the
+ * contract: that is dataplane/api/). See docs/dataplane.md for the lcore
+ * model and the packet path.
+ */
+#ifndef DP_H
+#define DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "dp_msg.h"
+#include "dp_stats.h"
+
+#define DP_MAX_ADDRS 8 /* per family per interface (ESG_CONF_MAX_ADDRS) */
+#define DP_BURST 32
+#define DP_NEIGH_MAX 256   /* entries per interface */
+#define DP_NEIGH_PENDING 4 /* packets queued per unresolved neighbour */
+#define DP_NEIGH_TRIES 3   /* solicitations before giving up */
+#define DP_EXC_RING_SIZE 1024
+
+struct dp_addr4 {
+	uint32_t addr; /* network order */
+	uint8_t plen;
+};
+
+struct dp_addr6 {
+	uint8_t addr[16];
+	uint8_t plen;
+};
+
+/*
+ * The own addresses of an interface. Workers read it on the fast path; the
+ * main lcore replaces it as a whole (copy, publish, wait for the workers'
+ * quiescent state, free the old one), so a reader never sees a torn list.
+ */
+struct dp_addrs {
+	unsigned int nb4;
+	struct dp_addr4 a4[DP_MAX_ADDRS];
+	unsigned int nb6;
+	struct dp_addr6 a6[DP_MAX_ADDRS];
+};
+
+struct dp_neigh_table;
+
+/* One configured interface: a port plus its kernel exception interface. */
+struct dp_iface {
+	uint16_t idx;	  /* index in the configuration and the stats */
+	uint16_t port_id; /* ethdev of the NIC side */
+	uint16_t tun_port_id;
+	bool port_open;
+	bool has_tun;
+	char name[DP_IFNAME_LEN];
+	char exception[DP_IFNAME_LEN];
+	char device[128];
+	struct rte_ether_addr mac;
+	uint16_t vlan; /* 0: untagged */
+	uint16_t mtu;
+	struct dp_addrs *addrs; /* published copy, see above */
+	bool has_gw4;
+	uint32_t gw4; /* network order */
+	bool has_gw6;
+	uint8_t gw6[16];
+	uint8_t link_up;
+	uint32_t speed_mbps;
+	int tun_ifindex; /* kernel ifindex of the exception interface */
+	struct dp_neigh_table *neigh; /* main lcore only */
+	uint16_t nb_rxq;	      /* worker w polls queue w - 1 */
+	uint16_t nb_txq;
+	uint16_t main_txq; /* the main lcore's own transmit queue */
+};
+
+/* What the classifier decided for a received frame. */
+enum dp_class {
+	DP_CLASS_DROP,	/* drop reason in dp_pkt_info.drop */
+	DP_CLASS_ARP,	/* ARP: main lcore */
+	DP_CLASS_ND,	/* NS / NA: main lcore */
+	DP_CLASS_ECHO4, /* ICMP echo request to us: main lcore */
+	DP_CLASS_ECHO6, /* ICMPv6 echo request to us: main lcore */
+	DP_CLASS_EXC,	/* anything else to us: kernel exception interface */
+};
+
+struct dp_pkt_info {
+	uint16_t l2_len; /* Ethernet header, with the VLAN tag if any */
+	uint16_t l3_len; /* IP header incl. options (IPv6: fixed header) */
+	uint32_t ip_len; /* total IP packet length (without L2 padding) */
+	uint16_t ethertype;
+	uint8_t proto; /* IP protocol / IPv6 next header */
+	enum dp_drop drop;
+};
+
+/* Actions a slow-path handler returns for the packet it was given. */
+enum dp_action {
+	DP_ACT_DROP,   /* counted by the handler; the caller frees */
+	DP_ACT_TX,     /* rewritten in place; transmit on the port */
+	DP_ACT_KERNEL, /* L2 stripped; write to the exception interface */
+	DP_ACT_DONE,   /* the handler kept or freed the mbuf */
+};
+
+struct dp_lcore;
+typedef void (*dp_xmit_t)(struct dp_lcore *lc, struct dp_iface *ifc,
+			  struct rte_mbuf *m);
+typedef void (*dp_evt_t)(struct dp_lcore *lc, const union dp_msg *m);
+
+/*
+ * Per-lcore context: everything a packet handler needs. Tests build one
+ * by hand with their own xmit/evt hooks.
+ */
+struct dp_lcore {
+	unsigned int idx; /* 0 = main lcore, 1.. workers: stats block */
+	struct dp_stats_lcore *st;
+	struct dp_stats *stats; /* for the per-port per-lcore blocks */
+	uint64_t now_ns;
+	/* ICMP echo token bucket (RFC 4443 2.4 (f): rate-limit) */
+	uint32_t icmp_rate_pps;
+	uint64_t icmp_tokens;
+	uint64_t icmp_last_ns;
+	/* main lcore only */
+	struct rte_mempool *pool;
+	dp_xmit_t xmit;	     /* to the NIC port */
+	dp_xmit_t to_kernel; /* to the exception interface */
+	dp_evt_t evt;	     /* event ring */
+	uint64_t neigh_ttl_ns;
+	uint64_t neigh_retry_ns;
+	uint32_t evt_seq;
+};
+
+static inline void
+dp_drop(struct dp_lcore *lc, const struct dp_iface *ifc, enum dp_drop r)
+{
+	lc->st->drops[r]++;
+	if (ifc != NULL)
+		lc->stats->port[ifc->idx].lcore[lc->idx].drops++;
+}
+
+static inline void
+dp_count(struct dp_lcore *lc, enum dp_cnt c)
+{
+	lc->st->cnt[c]++;
+}
+
+/* dp_classify.c: parse and validate a frame (buf, len); no mbuf, no EAL. */
+enum dp_class dp_classify(const struct dp_iface *ifc, const struct dp_addrs *a,
+			  const uint8_t *buf, uint32_t len,
+			  struct dp_pkt_info *out);
+bool dp_addr4_is_ours(const struct dp_addrs *a, uint32_t ip);
+bool dp_addr4_is_bcast(const struct dp_addrs *a, uint32_t ip);
+bool dp_addr6_is_ours(const struct dp_addrs *a, const uint8_t ip[16]);
+bool dp_addr6_is_snm_ours(const struct dp_addrs *a, const uint8_t ip[16]);
+bool dp_prefix4_match(uint32_t a, uint32_t b, uint8_t plen);
+bool dp_prefix6_match(const uint8_t *a, const uint8_t *b, uint8_t plen);
+uint16_t dp_csum(const void *buf, size_t len, uint32_t sum);
+uint16_t dp_csum6(const uint8_t *src, const uint8_t *dst, uint8_t proto,
+		  const void *l4, uint32_t l4_len);
+
+/* dp_eth.c: L2 helpers for the slow path. */
+int dp_eth_prepend(const struct dp_iface *ifc, struct rte_mbuf *m,
+		   const struct rte_ether_addr *dst, uint16_t ethertype);
+void dp_eth_reply(const struct dp_iface *ifc, struct rte_mbuf *m);
+void dp_slow_input(struct dp_lcore *lc, struct dp_iface *ifc,
+		   struct rte_mbuf *m, enum dp_class cls,
+		   const struct dp_pkt_info *pi);
+/* Classify and handle a frame on the main lcore (and in tests). */
+void dp_input(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf *m);
+/* Load the published address list (see struct dp_addrs). */
+static inline const struct dp_addrs *
+dp_iface_addrs(const struct dp_iface *ifc)
+{
+	return __atomic_load_n(&ifc->addrs, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * A worker hands a classified frame to the main lcore: the verdict
+ * travels in the mbuf (l2_len, l3_len and hash.usr, which no PMD sets
+ * without a flow rule).
+ */
+static inline void
+dp_pkt_info_store(struct rte_mbuf *m, enum dp_class cls,
+		  const struct dp_pkt_info *pi)
+{
+	m->l2_len = pi->l2_len;
+	m->l3_len = pi->l3_len;
+	m->hash.usr = (uint32_t)pi->ip_len << 16 | (uint32_t)pi->proto << 8 |
+		      (uint32_t)cls;
+}
+
+static inline enum dp_class
+dp_pkt_info_load(const struct rte_mbuf *m, struct dp_pkt_info *pi)
+{
+	pi->l2_len = m->l2_len;
+	pi->l3_len = m->l3_len;
+	pi->ip_len = m->hash.usr >> 16;
+	pi->proto = (uint8_t)(m->hash.usr >> 8);
+	pi->ethertype = 0;
+	pi->drop = DP_DROP_MAX;
+	return (enum dp_class)(m->hash.usr & 0xff);
+}
+
+/* dp_arp.c */
+enum dp_action dp_arp_input(struct dp_lcore *lc, struct dp_iface *ifc,
+			    struct rte_mbuf *m, const struct dp_pkt_info *pi);
+int dp_arp_request(struct dp_lcore *lc, struct dp_iface *ifc, uint32_t tip);
+
+/* dp_nd.c */
+enum dp_action dp_nd_input(struct dp_lcore *lc, struct dp_iface *ifc,
+			   struct rte_mbuf *m, const struct dp_pkt_info *pi);
+int dp_nd_solicit(struct dp_lcore *lc, struct dp_iface *ifc,
+		  const uint8_t target[16]);
+
+/* dp_icmp.c */
+enum dp_action dp_icmp4_echo(struct dp_lcore *lc, struct dp_iface *ifc,
+			     struct rte_mbuf *m, const struct dp_pkt_info *pi);
+enum dp_action dp_icmp6_echo(struct dp_lcore *lc, struct dp_iface *ifc,
+			     struct rte_mbuf *m, const struct dp_pkt_info *pi);
+
+/* dp_neigh.c: neighbour table (main lcore only). */
+struct dp_neigh_table *dp_neigh_create(void);
+void dp_neigh_free(struct dp_lcore *lc, struct dp_neigh_table *t);
+/* A neighbour told us its MAC; create says whether to add unknown ones. */
+void dp_neigh_learn(struct dp_lcore *lc, struct dp_iface *ifc, int family,
+		    const uint8_t *addr, const struct rte_ether_addr *mac,
+		    bool create);
+/* Send m (IP packet, no L2) to next hop nh; queues while resolving. */
+void dp_neigh_output(struct dp_lcore *lc, struct dp_iface *ifc, int family,
+		     const uint8_t *nh, struct rte_mbuf *m);
+void dp_neigh_timer(struct dp_lcore *lc, struct dp_iface *ifc);
+int dp_neigh_lookup(struct dp_iface *ifc, int family, const uint8_t *addr,
+		    struct rte_ether_addr *mac);
+
+/* dp_route.c: IP packets the kernel wrote to the exception interface. */
+void dp_route_from_kernel(struct dp_lcore *lc, struct dp_iface *ifc,
+			  struct rte_mbuf *m);
+
+/* dp_log.c */
+void dp_log_open(const char *instance, bool use_syslog, int level);
+void dp_log(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+#define DP_ERR(...) dp_log(0, __VA_ARGS__)
+#define DP_WARN(...) dp_log(1, __VA_ARGS__)
+#define DP_NOTICE(...) dp_log(2, __VA_ARGS__)
+#define DP_INFO(...) dp_log(3, __VA_ARGS__)
+#define DP_DEBUG(...) dp_log(4, __VA_ARGS__)
+
+#endif

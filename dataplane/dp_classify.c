@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The packet classifier: validates a received frame (Ethernet, optional
+ * 802.1Q tag, ARP, IPv4, IPv6 and the first bytes of ICMP/UDP/TCP) and says
+ * which handler gets it. It works on (buf, len) only: no mbuf, no EAL, so
+ * the fuzz target and the unit tests run it as is. Every byte is read after
+ * a bounds check; every rejection names a DP_DROP_* reason.
+ */
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_byteorder.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+
+#include "dp.h"
+
+#define ICMP6_ECHO_REQUEST 128
+#define ND_ROUTER_SOLICIT 133
+#define ND_ROUTER_ADVERT 134
+#define ND_NEIGHBOR_SOLICIT 135
+#define ND_NEIGHBOR_ADVERT 136
+#define ND_REDIRECT 137
+
+static uint32_t
+csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	while (len > 1) {
+		sum += (uint32_t)p[0] << 8 | p[1];
+		p += 2;
+		len -= 2;
+	}
+	if (len == 1)
+		sum += (uint32_t)p[0] << 8;
+	return sum;
+}
+
+static uint16_t
+csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* RFC 1071 ones' complement sum, host order, not complemented. */
+uint16_t
+dp_csum(const void *buf, size_t len, uint32_t sum)
+{
+	return csum_fold(csum_add(sum, buf, len));
+}
+
+/* RFC 8200 8.1: the sum over the IPv6 pseudo-header and the L4 data. */
+uint16_t
+dp_csum6(const uint8_t *src, const uint8_t *dst, uint8_t proto, const void *l4,
+	 uint32_t l4_len)
+{
+	uint32_t sum = csum_add(0, src, 16);
+
+	sum = csum_add(sum, dst, 16);
+	sum += l4_len >> 16;
+	sum += l4_len & 0xffff;
+	sum += proto;
+	return csum_fold(csum_add(sum, l4, l4_len));
+}
+
+bool
+dp_prefix4_match(uint32_t a, uint32_t b, uint8_t plen)
+{
+	uint32_t mask;
+
+	if (plen == 0)
+		return true;
+	mask = rte_cpu_to_be_32(~0u << (32 - (plen > 32 ? 32 : plen)));
+	return ((a ^ b) & mask) == 0;
+}
+
+bool
+dp_prefix6_match(const uint8_t *a, const uint8_t *b, uint8_t plen)
+{
+	unsigned int bytes = plen / 8, bits = plen % 8;
+
+	if (plen > 128)
+		return false;
+	if (memcmp(a, b, bytes) != 0)
+		return false;
+	if (bits == 0)
+		return true;
+	return ((a[bytes] ^ b[bytes]) & (0xff << (8 - bits))) == 0;
+}
+
+bool
+dp_addr4_is_ours(const struct dp_addrs *a, uint32_t ip)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nb4; i++)
+		if (a->a4[i].addr == ip)
+			return true;
+	return false;
+}
+
+/* Limited broadcast or the directed broadcast of a connected prefix. */
+bool
+dp_addr4_is_bcast(const struct dp_addrs *a, uint32_t ip)
+{
+	unsigned int i;
+	uint32_t host;
+
+	if (ip == 0xffffffff)
+		return true;
+	for (i = 0; i < a->nb4; i++) {
+		if (a->a4[i].plen >= 31)
+			continue; /* RFC 3021: no broadcast on /31 */
+		host = rte_cpu_to_be_32(~0u >> a->a4[i].plen);
+		if (dp_prefix4_match(ip, a->a4[i].addr, a->a4[i].plen) &&
+		    (ip & host) == host)
+			return true;
+	}
+	return false;
+}
+
+bool
+dp_addr6_is_ours(const struct dp_addrs *a, const uint8_t ip[16])
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nb6; i++)
+		if (memcmp(a->a6[i].addr, ip, 16) == 0)
+			return true;
+	return false;
+}
+
+/* RFC 4291 2.7.1: solicited-node multicast ff02::1:ffXX:XXXX of one of
+ * our addresses. */
+bool
+dp_addr6_is_snm_ours(const struct dp_addrs *a, const uint8_t ip[16])
+{
+	static const uint8_t snm[13] = {0xff, 0x02, 0, 0, 0, 0,
+					0,    0,    0, 0, 1, 0xff};
+	unsigned int i;
+
+	if (memcmp(ip, snm, 13) != 0)
+		return false;
+	for (i = 0; i < a->nb6; i++)
+		if (memcmp(a->a6[i].addr + 13, ip + 13, 3) == 0)
+			return true;
+	return false;
+}
+
+static bool
+ip6_is_all_nodes(const uint8_t ip[16])
+{
+	static const uint8_t all[16] = {0xff, 0x02, [15] = 1};
+
+	return memcmp(ip, all, 16) == 0;
+}
+
+static bool
+ip6_is_unspecified(const uint8_t ip[16])
+{
+	static const uint8_t zero[16];
+
+	return memcmp(ip, zero, 16) == 0;
+}
+
+static bool
+ip6_is_loopback(const uint8_t ip[16])
+{
+	static const uint8_t lo[16] = {[15] = 1};
+
+	return memcmp(ip, lo, 16) == 0;
+}
+
+static enum dp_class
+drop(struct dp_pkt_info *pi, enum dp_drop r)
+{
+	pi->drop = r;
+	return DP_CLASS_DROP;
+}
+
+static enum dp_class
+classify_arp(const struct dp_addrs *a, const uint8_t *p, uint32_t len,
+	     struct dp_pkt_info *pi)
+{
+	const struct rte_arp_hdr *arp = (const struct rte_arp_hdr *)p;
+	uint16_t op;
+
+	/* RFC 826: Ethernet hardware, IPv4 protocol, request or reply. */
+	if (len < sizeof(*arp))
+		return drop(pi, DP_DROP_ARP_BAD);
+	op = rte_be_to_cpu_16(arp->arp_opcode);
+	if (rte_be_to_cpu_16(arp->arp_hardware) != RTE_ARP_HRD_ETHER ||
+	    rte_be_to_cpu_16(arp->arp_protocol) != RTE_ETHER_TYPE_IPV4 ||
+	    arp->arp_hlen != RTE_ETHER_ADDR_LEN || arp->arp_plen != 4 ||
+	    (op != RTE_ARP_OP_REQUEST && op != RTE_ARP_OP_REPLY))
+		return drop(pi, DP_DROP_ARP_BAD);
+	if (!dp_addr4_is_ours(a, arp->arp_data.arp_tip))
+		return drop(pi, DP_DROP_ARP_NOT_OURS);
+	pi->l3_len = sizeof(*arp);
+	pi->ip_len = sizeof(*arp);
+	return DP_CLASS_ARP;
+}
+
+/* UDP/TCP: enough header for the kernel or, later, the media lookup. */
+static enum dp_class
+classify_l4(uint8_t proto, const uint8_t *l4, uint32_t l4_len,
+	    struct dp_pkt_info *pi)
+{
+	uint16_t ulen;
+
+	switch (proto) {
+	case IPPROTO_UDP:
+		if (l4_len < 8)
+			return drop(pi, DP_DROP_L4_SHORT);
+		/* RFC 768: length covers header and data. */
+		ulen = (uint16_t)(l4[4] << 8 | l4[5]);
+		if (ulen < 8 || ulen > l4_len)
+			return drop(pi, DP_DROP_UDP_LEN);
+		return DP_CLASS_EXC;
+	case IPPROTO_TCP:
+		if (l4_len < 20)
+			return drop(pi, DP_DROP_L4_SHORT);
+		return DP_CLASS_EXC;
+	default:
+		return DP_CLASS_EXC;
+	}
+}
+
+static enum dp_class
+classify_ip4(const struct dp_addrs *a, const uint8_t *p, uint32_t len,
+	     struct dp_pkt_info *pi)
+{
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)p;
+	uint32_t ihl, tot, src;
+	uint16_t frag;
+	bool bcast;
+
+	/* RFC 791 3.1 */
+	if (len < sizeof(*ip))
+		return drop(pi, DP_DROP_IP4_SHORT);
+	if ((ip->version_ihl >> 4) != 4)
+		return drop(pi, DP_DROP_IP4_VERSION);
+	ihl = (uint32_t)(ip->version_ihl & 0xf) * 4;
+	if (ihl < sizeof(*ip) || ihl > len)
+		return drop(pi, DP_DROP_IP4_HDR_LEN);
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (tot < ihl || tot > len)
+		return drop(pi, DP_DROP_IP4_TOTAL_LEN);
+	/* RFC 1122 3.2.1.2: silently discard a bad header checksum. */
+	if (dp_csum(p, ihl, 0) != 0xffff)
+		return drop(pi, DP_DROP_IP4_CSUM);
+	/* RFC 1122 3.2.1.3: multicast, broadcast, loopback or this-host
+	 * sources are martians. */
+	src = rte_be_to_cpu_32(ip->src_addr);
+	if (RTE_IS_IPV4_MCAST(src) || src == 0xffffffff || src == 0 ||
+	    (src >> 24) == 127 || dp_addr4_is_bcast(a, ip->src_addr))
+		return drop(pi, DP_DROP_IP4_SRC_BAD);
+	bcast = dp_addr4_is_bcast(a, ip->dst_addr);
+	if (!bcast && !dp_addr4_is_ours(a, ip->dst_addr))
+		return drop(pi, DP_DROP_IP4_NOT_OURS);
+
+	pi->l3_len = (uint16_t)ihl;
+	pi->ip_len = tot;
+	pi->proto = ip->next_proto_id;
+	frag = rte_be_to_cpu_16(ip->fragment_offset);
+	if (frag & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) {
+		/* The kernel reassembles fragments addressed to us; media
+		 * is never fragmented (RTP packets fit the MTU). */
+		if (bcast)
+			return drop(pi, DP_DROP_IP4_FRAG);
+		return DP_CLASS_EXC;
+	}
+	if (ip->next_proto_id == IPPROTO_ICMP) {
+		/* RFC 792: every ICMP message has at least 8 bytes. */
+		if (tot - ihl < 8)
+			return drop(pi, DP_DROP_ICMP_BAD);
+		if (p[ihl] == RTE_IP_ICMP_ECHO_REQUEST) {
+			/* RFC 1122 3.2.2.6 allows ignoring echo to a
+			 * broadcast address: no smurf amplifier. */
+			if (bcast)
+				return drop(pi, DP_DROP_ICMP_BCAST);
+			return DP_CLASS_ECHO4;
+		}
+	}
+	/* Only UDP broadcasts (DHCP) are of use to the kernel. */
+	if (bcast && ip->next_proto_id != IPPROTO_UDP)
+		return drop(pi, DP_DROP_IP4_NOT_OURS);
+	return classify_l4(ip->next_proto_id, p + ihl, tot - ihl, pi);
+}
+
+static enum dp_class
+classify_icmp6(const uint8_t *p, uint32_t plen, bool mcast, bool unspec,
+	       struct dp_pkt_info *pi)
+{
+	const uint8_t *icmp = p + sizeof(struct rte_ipv6_hdr);
+
+	/* RFC 4443 2.1: type, code, checksum. */
+	if (plen < 4)
+		return drop(pi, DP_DROP_ICMP_BAD);
+	switch (icmp[0]) {
+	case ND_NEIGHBOR_SOLICIT:
+	case ND_NEIGHBOR_ADVERT:
+		return DP_CLASS_ND;
+	case ND_ROUTER_SOLICIT:
+	case ND_ROUTER_ADVERT:
+	case ND_REDIRECT:
+		return drop(pi, DP_DROP_ND_UNHANDLED);
+	default:
+		break;
+	}
+	/* RFC 4291 2.5.2: the unspecified address is only a source of DAD
+	 * solicitations. */
+	if (unspec)
+		return drop(pi, DP_DROP_IP6_SRC_BAD);
+	if (mcast)
+		return drop(pi, DP_DROP_IP6_NOT_OURS);
+	if (icmp[0] == ICMP6_ECHO_REQUEST) {
+		if (plen < 8)
+			return drop(pi, DP_DROP_ICMP_BAD);
+		return DP_CLASS_ECHO6;
+	}
+	/* Errors (packet too big, unreachable) matter to kernel sockets. */
+	return DP_CLASS_EXC;
+}
+
+static enum dp_class
+classify_ip6(const struct dp_addrs *a, const uint8_t *p, uint32_t len,
+	     struct dp_pkt_info *pi)
+{
+	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)p;
+	uint32_t plen;
+	bool mcast, unspec;
+
+	/* RFC 8200 3 */
+	if (len < sizeof(*ip))
+		return drop(pi, DP_DROP_IP6_SHORT);
+	if ((p[0] >> 4) != 6)
+		return drop(pi, DP_DROP_IP6_VERSION);
+	plen = rte_be_to_cpu_16(ip->payload_len);
+	/* A zero payload length means a jumbogram (RFC 2675): not here. */
+	if (plen == 0 || plen > len - sizeof(*ip))
+		return drop(pi, DP_DROP_IP6_PAYLOAD_LEN);
+	if (ip->src_addr[0] == 0xff || ip6_is_loopback(ip->src_addr))
+		return drop(pi, DP_DROP_IP6_SRC_BAD);
+	unspec = ip6_is_unspecified(ip->src_addr);
+	mcast = ip->dst_addr[0] == 0xff;
+	if (mcast) {
+		if (!dp_addr6_is_snm_ours(a, ip->dst_addr) &&
+		    !ip6_is_all_nodes(ip->dst_addr))
+			return drop(pi, DP_DROP_IP6_NOT_OURS);
+	} else if (!dp_addr6_is_ours(a, ip->dst_addr)) {
+		return drop(pi, DP_DROP_IP6_NOT_OURS);
+	}
+
+	pi->l3_len = sizeof(*ip);
+	pi->ip_len = plen + (uint32_t)sizeof(*ip);
+	pi->proto = ip->proto;
+	if (ip->proto == IPPROTO_ICMPV6)
+		return classify_icmp6(p, plen, mcast, unspec, pi);
+	if (unspec)
+		return drop(pi, DP_DROP_IP6_SRC_BAD);
+	if (mcast)
+		return drop(pi, DP_DROP_IP6_NOT_OURS);
+	/* Extension headers, fragments and the rest: the kernel's job. */
+	return classify_l4(ip->proto, p + sizeof(*ip), plen, pi);
+}
+
+enum dp_class
+dp_classify(const struct dp_iface *ifc, const struct dp_addrs *a,
+	    const uint8_t *buf, uint32_t len, struct dp_pkt_info *pi)
+{
+	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)buf;
+	const struct rte_vlan_hdr *vh;
+	uint16_t etype, l2 = sizeof(*eth);
+
+	memset(pi, 0, sizeof(*pi));
+	if (len < sizeof(*eth))
+		return drop(pi, DP_DROP_ETH_SHORT);
+	if (!rte_is_multicast_ether_addr(&eth->dst_addr) &&
+	    !rte_is_same_ether_addr(&eth->dst_addr, &ifc->mac))
+		return drop(pi, DP_DROP_ETH_NOT_OURS);
+	if (rte_is_multicast_ether_addr(&eth->src_addr) ||
+	    rte_is_zero_ether_addr(&eth->src_addr))
+		return drop(pi, DP_DROP_ETH_SRC_BAD);
+	etype = rte_be_to_cpu_16(eth->ether_type);
+	if (etype == RTE_ETHER_TYPE_VLAN) {
+		/* IEEE 802.1Q: one tag, the interface's VID. */
+		if (len < sizeof(*eth) + sizeof(*vh))
+			return drop(pi, DP_DROP_ETH_SHORT);
+		vh = (const struct rte_vlan_hdr *)(buf + sizeof(*eth));
+		if (ifc->vlan == 0 ||
+		    (rte_be_to_cpu_16(vh->vlan_tci) & 0xfff) != ifc->vlan)
+			return drop(pi, DP_DROP_VLAN);
+		etype = rte_be_to_cpu_16(vh->eth_proto);
+		l2 += sizeof(*vh);
+		if (etype == RTE_ETHER_TYPE_VLAN ||
+		    etype == RTE_ETHER_TYPE_QINQ)
+			return drop(pi, DP_DROP_VLAN);
+	} else if (ifc->vlan != 0) {
+		return drop(pi, DP_DROP_VLAN);
+	}
+	pi->l2_len = l2;
+	pi->ethertype = etype;
+
+	switch (etype) {
+	case RTE_ETHER_TYPE_ARP:
+		return classify_arp(a, buf + l2, len - l2, pi);
+	case RTE_ETHER_TYPE_IPV4:
+		return classify_ip4(a, buf + l2, len - l2, pi);
+	case RTE_ETHER_TYPE_IPV6:
+		return classify_ip6(a, buf + l2, len - l2, pi);
+	default:
+		return drop(pi, DP_DROP_ETHERTYPE);
+	}
+}

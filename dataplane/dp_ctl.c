@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The main lcore's side of the rings: commands from the control plane
+ * (PING, IF_ADDR_ADD/DEL), events to it (IF_STATE, NEIGH, our own PING),
+ * and the own-address lists they change. The rings are single-producer,
+ * single-consumer: only the main lcore calls anything here.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <rte_rcu_qsbr.h>
+
+#include "dp_kif.h"
+#include "dp_state.h"
+
+#define CMD_BURST 32
+
+void
+dp_ctl_evt(struct dp_lcore *lc, const union dp_msg *m)
+{
+	if (dp_g.shm == NULL)
+		return;
+	if (dp_shm_evt_send(dp_g.shm, m, 1) == 1)
+		dp_count(lc, DP_CNT_EVT_TX);
+	else
+		dp_count(lc, DP_CNT_EVT_RING_FULL);
+}
+
+static void
+hdr(union dp_msg *m, struct dp_lcore *lc, enum dp_msg_type type)
+{
+	memset(m, 0, sizeof(*m));
+	m->hdr.type = (uint16_t)type;
+	m->hdr.len = (uint16_t)dp_msg_size((uint16_t)type);
+	m->hdr.seq = ++lc->evt_seq;
+}
+
+void
+dp_ctl_if_state(struct dp_lcore *lc, const struct dp_iface *ifc)
+{
+	union dp_msg m;
+
+	hdr(&m, lc, DP_MSG_IF_STATE);
+	m.if_state.port = ifc->idx;
+	m.if_state.link_up = ifc->link_up ? 1 : 0;
+	m.if_state.speed_mbps = ifc->speed_mbps;
+	memcpy(m.if_state.mac, &ifc->mac, 6);
+	dp_ctl_evt(lc, &m);
+}
+
+/* "A first command in both directions": the control plane answers our
+ * PING with a PONG on the command ring. */
+void
+dp_ctl_ping(struct dp_state *s, struct dp_lcore *lc)
+{
+	union dp_msg m;
+
+	hdr(&m, lc, DP_MSG_PING);
+	m.ping.token = ++s->ping_token;
+	m.ping.sent_ns = lc->now_ns;
+	dp_ctl_evt(lc, &m);
+	dp_count(lc, DP_CNT_PING_TX);
+}
+
+int
+dp_addr_init(struct dp_iface *ifc, const struct esg_conf_iface *ci)
+{
+	struct dp_addrs *a = calloc(1, sizeof(*a));
+	unsigned int i;
+
+	if (a == NULL)
+		return -ENOMEM;
+	for (i = 0; i < ci->nb_addr4 && i < DP_MAX_ADDRS; i++) {
+		a->a4[i].addr = ci->addr4[i].u.v4.s_addr;
+		a->a4[i].plen = ci->addr4[i].prefixlen;
+	}
+	a->nb4 = i;
+	for (i = 0; i < ci->nb_addr6 && i < DP_MAX_ADDRS; i++) {
+		memcpy(a->a6[i].addr, &ci->addr6[i].u.v6, 16);
+		a->a6[i].plen = ci->addr6[i].prefixlen;
+	}
+	a->nb6 = i;
+	ifc->addrs = a;
+	return 0;
+}
+
+static int
+addrs_edit(struct dp_addrs *a, bool add, int family, const uint8_t *addr,
+	   uint8_t plen)
+{
+	unsigned int i;
+
+	if (family == AF_INET) {
+		for (i = 0; i < a->nb4; i++)
+			if (memcmp(&a->a4[i].addr, addr, 4) == 0)
+				break;
+		if (add && i < a->nb4)
+			return -EEXIST;
+		if (!add && i == a->nb4)
+			return -EADDRNOTAVAIL;
+		if (add && a->nb4 == DP_MAX_ADDRS)
+			return -ENOSPC;
+		if (add) {
+			memcpy(&a->a4[a->nb4].addr, addr, 4);
+			a->a4[a->nb4++].plen = plen;
+		} else {
+			a->a4[i] = a->a4[--a->nb4];
+		}
+		return 0;
+	}
+	for (i = 0; i < a->nb6; i++)
+		if (memcmp(a->a6[i].addr, addr, 16) == 0)
+			break;
+	if (add && i < a->nb6)
+		return -EEXIST;
+	if (!add && i == a->nb6)
+		return -EADDRNOTAVAIL;
+	if (add && a->nb6 == DP_MAX_ADDRS)
+		return -ENOSPC;
+	if (add) {
+		memcpy(a->a6[a->nb6].addr, addr, 16);
+		a->a6[a->nb6++].plen = plen;
+	} else {
+		a->a6[i] = a->a6[--a->nb6];
+	}
+	return 0;
+}
+
+/*
+ * Change an own address: kernel first (so a refused address is refused
+ * whole), then publish a new list and free the old one once every worker
+ * has passed a quiescent state (RCU: workers read without locks).
+ */
+int
+dp_addr_change(struct dp_state *s, struct dp_iface *ifc, bool add, int family,
+	       const uint8_t *addr, uint8_t plen)
+{
+	struct dp_addrs *old = ifc->addrs, *a;
+	int err;
+
+	a = malloc(sizeof(*a));
+	if (a == NULL)
+		return -ENOMEM;
+	*a = *old;
+	err = addrs_edit(a, add, family, addr, plen);
+	if (!err && ifc->has_tun)
+		err = dp_kif_addr(ifc->tun_ifindex, add, family, addr, plen);
+	if (err) {
+		free(a);
+		return err;
+	}
+	__atomic_store_n(&ifc->addrs, a, __ATOMIC_RELEASE);
+	if (s->qsbr != NULL)
+		rte_rcu_qsbr_synchronize(s->qsbr, RTE_QSBR_THRID_INVALID);
+	free(old);
+	return 0;
+}
+
+static int
+cmd_if_addr(struct dp_state *s, const struct dp_msg_if_addr *c, bool add)
+{
+	if (c->port >= s->nb_ifaces)
+		return -ENODEV;
+	return dp_addr_change(s, &s->iface[c->port], add, c->family, c->addr,
+			      c->prefixlen);
+}
+
+static void
+answer(struct dp_lcore *lc, const union dp_msg *c, int status)
+{
+	union dp_msg r;
+
+	memset(&r, 0, sizeof(r));
+	r.hdr.type = DP_MSG_RESULT;
+	r.hdr.len = sizeof(r.result);
+	r.hdr.seq = c->hdr.seq;
+	r.result.cmd_type = c->hdr.type;
+	r.result.status = status;
+	dp_ctl_evt(lc, &r);
+}
+
+static void
+cmd(struct dp_state *s, struct dp_lcore *lc, const union dp_msg *c)
+{
+	union dp_msg r;
+	int err;
+
+	dp_count(lc, DP_CNT_CMD_RX);
+	switch ((enum dp_msg_type)c->hdr.type) {
+	case DP_MSG_PING:
+		dp_count(lc, DP_CNT_PING_RX);
+		r = *c;
+		r.hdr.type = DP_MSG_PONG;
+		dp_ctl_evt(lc, &r);
+		return;
+	case DP_MSG_PONG:
+		if (c->ping.token == s->ping_token) {
+			dp_count(lc, DP_CNT_PONG_RX);
+			s->last_pong_ns = lc->now_ns;
+		}
+		return;
+	case DP_MSG_IF_ADDR_ADD:
+	case DP_MSG_IF_ADDR_DEL:
+		err = cmd_if_addr(s, &c->if_addr,
+				  c->hdr.type == DP_MSG_IF_ADDR_ADD);
+		if (err)
+			DP_WARN("%s port %u: %s", dp_msg_name(c->hdr.type),
+				c->if_addr.port, strerror(-err));
+		answer(lc, c, err);
+		return;
+	case DP_MSG_RESULT:
+	case DP_MSG_IF_STATE:
+	case DP_MSG_NEIGH:
+	case DP_MSG_NONE:
+	case DP_MSG_MAX:
+		break;
+	}
+	/* dp_msg_validate() lets no event through the command ring. */
+	answer(lc, c, -EOPNOTSUPP);
+}
+
+void
+dp_ctl_poll(struct dp_state *s, struct dp_lcore *lc)
+{
+	union dp_msg m[CMD_BURST];
+	int n, i;
+
+	if (s->shm == NULL)
+		return;
+	n = dp_shm_cmd_recv(s->shm, m, CMD_BURST);
+	if (n < 0) {
+		/* A peer that broke the ring must not stop the media: say
+		 * it once, keep forwarding. */
+		if (!s->cmd_ring_broken)
+			DP_ERR("command ring: %s; commands ignored",
+			       strerror(-n));
+		s->cmd_ring_broken = true;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		cmd(s, lc, &m[i]);
+	lc->st->cnt[DP_CNT_CMD_BAD] = dp_shm_side_stats(s->shm)->rx_bad;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Kernel exception interfaces: addresses and routes over rtnetlink. */
+#ifndef DP_KIF_H
+#define DP_KIF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Add or remove addr/plen on ifindex (IPv6 without DAD). 0 or -errno. */
+int dp_kif_addr(int ifindex, bool add, int family, const void *addr,
+		uint8_t plen);
+/* A default route of family through ifindex. 0 or -errno. */
+int dp_kif_route_default(int ifindex, int family);
+
+#endif

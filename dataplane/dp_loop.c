@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The lcore loops. Workers poll their RX queue of every port, classify,
+ * drop what is bad and hand the slow path (ARP, ND, echo, exception) to
+ * the main lcore through their own SP/SC ring: they never touch the shared
+ * segment's rings nor the neighbour tables. The main lcore polls its share
+ * of the ports (all of queue 0 when there are no workers), the kernel
+ * exception interfaces, the worker rings and the command ring, and runs
+ * the timers: heartbeat, neighbours, link and hardware counters, PING.
+ */
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "dp_state.h"
+
+#define MS 1000000ull
+#define NEIGH_TIMER_NS (100 * MS)
+#define STATS_NS (1000 * MS)
+#define PING_NS (5000 * MS)
+
+static void
+count_rx(struct dp_lcore *lc, uint16_t ifidx, struct rte_mbuf **pkts,
+	 uint16_t n)
+{
+	struct dp_stats_port_lcore *c = &lc->stats->port[ifidx].lcore[lc->idx];
+	uint16_t i;
+
+	c->rx_pkts += n;
+	for (i = 0; i < n; i++)
+		c->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+}
+
+/* Classify a burst; keep in place what goes to the main lcore. */
+static uint16_t
+worker_burst(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf **pkts,
+	     uint16_t n)
+{
+	const struct dp_addrs *a = dp_iface_addrs(ifc);
+	struct dp_pkt_info pi;
+	enum dp_class cls;
+	uint16_t i, keep = 0;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (!rte_pktmbuf_is_contiguous(m)) {
+			dp_drop(lc, ifc, DP_DROP_MBUF_CHAINED);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		cls = dp_classify(ifc, a, rte_pktmbuf_mtod(m, const uint8_t *),
+				  rte_pktmbuf_data_len(m), &pi);
+		if (cls == DP_CLASS_DROP) {
+			dp_drop(lc, ifc, pi.drop);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		m->port = ifc->idx;
+		dp_pkt_info_store(m, cls, &pi);
+		pkts[keep++] = m;
+	}
+	return keep;
+}
+
+int
+dp_worker_main(void *arg)
+{
+	struct dp_lcore *lc = arg;
+	struct dp_state *s = &dp_g;
+	struct rte_ring *ring = s->exc_ring[lc->idx];
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned int i, q = lc->idx - 1, sent;
+	uint16_t n, keep;
+
+	rte_rcu_qsbr_thread_register(s->qsbr, q);
+	rte_rcu_qsbr_thread_online(s->qsbr, q);
+	while (!s->quit) {
+		for (i = 0; i < s->nb_ifaces; i++) {
+			struct dp_iface *ifc = &s->iface[i];
+
+			if (q >= ifc->nb_rxq)
+				continue;
+			lc->st->polls++;
+			n = rte_eth_rx_burst(ifc->port_id, (uint16_t)q, pkts,
+					     DP_BURST);
+			if (n == 0)
+				continue;
+			lc->st->busy_polls++;
+			count_rx(lc, ifc->idx, pkts, n);
+			keep = worker_burst(lc, ifc, pkts, n);
+			sent = rte_ring_sp_enqueue_burst(ring, (void **)pkts,
+							 keep, NULL);
+			for (; sent < keep; sent++) {
+				dp_drop(lc, ifc, DP_DROP_EXC_RING_FULL);
+				rte_pktmbuf_free(pkts[sent]);
+			}
+		}
+		/* Nothing of an address list is held past this point. */
+		rte_rcu_qsbr_quiescent(s->qsbr, q);
+	}
+	rte_rcu_qsbr_thread_offline(s->qsbr, q);
+	rte_rcu_qsbr_thread_unregister(s->qsbr, q);
+	return 0;
+}
+
+void
+dp_main_xmit(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf *m)
+{
+	struct dp_stats_port_lcore *c = &lc->stats->port[ifc->idx].lcore[0];
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+
+	if (rte_eth_tx_burst(ifc->port_id, ifc->main_txq, &m, 1) == 0) {
+		dp_drop(lc, ifc, DP_DROP_TX_FULL);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	c->tx_pkts++;
+	c->tx_bytes += len;
+}
+
+void
+dp_main_to_kernel(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf *m)
+{
+	if (!ifc->has_tun ||
+	    rte_eth_tx_burst(ifc->tun_port_id, 0, &m, 1) == 0) {
+		dp_drop(lc, ifc, DP_DROP_EXC_KERNEL_FULL);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	dp_count(lc, DP_CNT_EXC_TO_KERNEL);
+}
+
+static void
+poll_ports(struct dp_state *s, struct dp_lcore *lc)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned int i;
+	uint16_t n, j, q;
+
+	for (i = 0; i < s->nb_ifaces; i++) {
+		struct dp_iface *ifc = &s->iface[i];
+
+		/* The RX queues no worker owns (all of them without
+		 * workers). */
+		for (q = s->nb_workers; q < ifc->nb_rxq; q++) {
+			lc->st->polls++;
+			n = rte_eth_rx_burst(ifc->port_id, q, pkts, DP_BURST);
+			if (n > 0)
+				lc->st->busy_polls++;
+			count_rx(lc, ifc->idx, pkts, n);
+			for (j = 0; j < n; j++)
+				dp_input(lc, ifc, pkts[j]);
+		}
+		if (!ifc->has_tun)
+			continue;
+		n = rte_eth_rx_burst(ifc->tun_port_id, 0, pkts, DP_BURST);
+		for (j = 0; j < n; j++)
+			dp_route_from_kernel(lc, ifc, pkts[j]);
+	}
+}
+
+static void
+poll_rings(struct dp_state *s, struct dp_lcore *lc)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	struct dp_pkt_info pi;
+	enum dp_class cls;
+	unsigned int w, n, j;
+
+	for (w = 1; w <= s->nb_workers; w++) {
+		n = rte_ring_sc_dequeue_burst(s->exc_ring[w], (void **)pkts,
+					      DP_BURST, NULL);
+		for (j = 0; j < n; j++) {
+			cls = dp_pkt_info_load(pkts[j], &pi);
+			dp_slow_input(lc, &s->iface[pkts[j]->port], pkts[j],
+				      cls, &pi);
+		}
+	}
+}
+
+static void
+timers(struct dp_state *s, struct dp_lcore *lc, uint64_t *next_hb,
+       uint64_t *next_neigh, uint64_t *next_stats, uint64_t *next_ping)
+{
+	unsigned int i;
+
+	if (lc->now_ns >= *next_hb) {
+		dp_shm_heartbeat(s->shm, lc->now_ns);
+		*next_hb = lc->now_ns + s->conf.dp.heartbeat_ms * MS;
+	}
+	if (lc->now_ns >= *next_neigh) {
+		for (i = 0; i < s->nb_ifaces; i++)
+			dp_neigh_timer(lc, &s->iface[i]);
+		*next_neigh = lc->now_ns + NEIGH_TIMER_NS;
+	}
+	if (lc->now_ns >= *next_stats) {
+		for (i = 0; i < s->nb_ifaces; i++) {
+			struct dp_iface *ifc = &s->iface[i];
+
+			if (dp_port_link_poll(ifc)) {
+				DP_NOTICE("interface %s: link %s %u Mb/s",
+					  ifc->name,
+					  ifc->link_up ? "up" : "down",
+					  ifc->speed_mbps);
+				dp_ctl_if_state(lc, ifc);
+			}
+			dp_port_hw_stats(ifc, &s->stats->port[i]);
+		}
+		*next_stats = lc->now_ns + STATS_NS;
+	}
+	if (lc->now_ns >= *next_ping) {
+		dp_ctl_ping(s, lc);
+		*next_ping = lc->now_ns + PING_NS;
+	}
+}
+
+void
+dp_main_loop(struct dp_state *s)
+{
+	struct dp_lcore *lc = &s->lcore[0];
+	uint64_t next_hb = 0, next_neigh = 0, next_stats = 0, next_ping = 0;
+
+	while (!s->quit) {
+		lc->now_ns = dp_shm_now_ns();
+		poll_ports(s, lc);
+		poll_rings(s, lc);
+		dp_ctl_poll(s, lc);
+		timers(s, lc, &next_hb, &next_neigh, &next_stats, &next_ping);
+	}
+}
