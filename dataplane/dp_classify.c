@@ -136,8 +136,7 @@ dp_addr6_is_ours(const struct dp_addrs *a, const uint8_t ip[16])
 bool
 dp_addr6_is_snm_ours(const struct dp_addrs *a, const uint8_t ip[16])
 {
-	static const uint8_t snm[13] = {0xff, 0x02, 0, 0, 0, 0,
-					0,    0,    0, 0, 1, 0xff};
+	static const uint8_t snm[13] = {0xff, 0x02, [11] = 1, [12] = 0xff};
 	unsigned int i;
 
 	if (memcmp(ip, snm, 13) != 0)
