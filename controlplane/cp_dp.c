@@ -404,6 +404,11 @@ on_result(struct cp_dp *dp, const union dp_msg *m)
 		dp->c.results_ok++;
 		cp_debug("%s seq %u: ok", dp_msg_name(p->cmd.hdr.type),
 			 m->hdr.seq);
+	} else if (p->resh != NULL) {
+		/* The sender knows what the failure means and logs it. */
+		dp->c.results_failed++;
+		cp_debug("%s seq %u: %s", dp_msg_name(p->cmd.hdr.type),
+			 m->hdr.seq, strerror(-status));
 	} else {
 		dp->c.results_failed++;
 		cp_warn("%s seq %u failed in the dataplane: %s",

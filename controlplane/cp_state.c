@@ -35,6 +35,10 @@ addr_result_h(const union dp_msg *cmd, int status, void *arg)
 	if (status == 0)
 		cp_info("%s: address %s/%u installed in the dataplane", name,
 			addr, ia->prefixlen);
+	else if (status == -EEXIST)
+		/* IF_ADDR_ADD means "make it present": it is. */
+		cp_info("%s: address %s/%u already present in the dataplane",
+			name, addr, ia->prefixlen);
 	else if (status == -ETIMEDOUT)
 		cp_err("%s: address %s/%u not confirmed by the dataplane (no "
 		       "RESULT)",
