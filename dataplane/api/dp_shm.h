@@ -6,7 +6,7 @@
  *   struct dp_shm_hdr      magic, version, size table, epoch, heartbeat,
  *                          region table
  *   command ring           cp -> dp, union dp_msg slots, SP/SC
- *   event ring             dp -> cp, union dp_msg slots, MP/SC
+ *   event ring             dp -> cp, union dp_msg slots, SP/SC
  *   punt ring              dp -> cp, struct dp_pkt_msg slots
  *   inject ring            cp -> dp, struct dp_pkt_msg slots
  *   stats region           struct dp_stats
