@@ -37,6 +37,10 @@
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 LAB_PORTS=${ESG_LAB_PORTS:-tap}
 LAB_VERBOSE=${LAB_VERBOSE:-0}
+# Debian's python3 (python3-scapy is installed for it), not whatever
+# python3 comes first in PATH (pyenv and the like).
+LAB_PY=${ESG_PYTHON:-/usr/bin/python3}
+[ -x "$LAB_PY" ] || LAB_PY=python3
 
 lab_log() { printf '[lab %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 lab_debug() { [ "$LAB_VERBOSE" = 1 ] && lab_log "$@"; return 0; }
@@ -65,7 +69,7 @@ lab_find_build() {
 	fi
 	LAB_DP_BIN=${ESG_DATAPLANE:-$LAB_BUILD/dataplane/esg-dataplane}
 	LAB_CP_BIN=${ESG_CONTROLPLANE:-$LAB_BUILD/controlplane/esg-controlplane}
-	LAB_CTL_BIN=${ESG_ESGCTL:-$LAB_BUILD/mgmt/esgctl}
+	LAB_CTL_BIN=${ESG_ESGCTL:-$LAB_BUILD/mgmt/esgctl/esgctl}
 	local b
 	for b in "$LAB_DP_BIN" "$LAB_CP_BIN" "$LAB_CTL_BIN"; do
 		[ -x "$b" ] || lab_die "binary $b not built (set ESG_BUILD_DIR)"
@@ -347,7 +351,7 @@ lab_epoch() {
 # One SIP OPTIONS from a namespace: lab_sip_options NS DST [PORT].
 # Prints the status line of the answer; fails on timeout.
 lab_sip_options() {
-	ip netns exec "$1" python3 "$LAB_ROOT/tests/e2e/lib/sip_options.py" \
+	ip netns exec "$1" "$LAB_PY" "$LAB_ROOT/tests/e2e/lib/sip_options.py" \
 		--timeout 3 "$2" "${3:-5060}"
 }
 
