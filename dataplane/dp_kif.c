@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <linux/if_addr.h>
 #include <linux/netlink.h>
@@ -132,4 +133,79 @@ dp_kif_route_default(int ifindex, int family)
 	if (err)
 		return err;
 	return nl_talk(&r);
+}
+
+/* One dump of ifindex's IPv6 addresses: 1 if one is still tentative. */
+static int
+any_tentative(int fd, int ifindex)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifaddrmsg ifa;
+	} req;
+	char buf[8192];
+	struct nlmsghdr *nh;
+	struct ifaddrmsg *ifa;
+	struct rtattr *rta;
+	uint32_t flags;
+	int len, found = 0;
+	ssize_t n;
+
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.ifa));
+	req.nh.nlmsg_type = RTM_GETADDR;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.ifa.ifa_family = AF_INET6;
+	if (send(fd, &req, req.nh.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -errno;
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
+		     nh = NLMSG_NEXT(nh, n)) {
+			if (nh->nlmsg_type == NLMSG_DONE)
+				return found;
+			if (nh->nlmsg_type == NLMSG_ERROR)
+				return -EIO;
+			ifa = NLMSG_DATA(nh);
+			if ((int)ifa->ifa_index != ifindex)
+				continue;
+			flags = ifa->ifa_flags;
+			len = (int)IFA_PAYLOAD(nh);
+			for (rta = IFA_RTA(ifa); RTA_OK(rta, len);
+			     rta = RTA_NEXT(rta, len))
+				if (rta->rta_type == IFA_FLAGS)
+					memcpy(&flags, RTA_DATA(rta),
+					       sizeof(flags));
+			if (flags & IFA_F_TENTATIVE)
+				found = 1;
+		}
+	}
+}
+
+/*
+ * An IPv6 address added while the interface is coming up stays tentative
+ * (not local: the kernel drops packets to it) until the kernel has seen
+ * the link up, even without DAD. Wait for that, a bounded time, before
+ * passing it traffic.
+ */
+int
+dp_kif_wait_ready(int ifindex, unsigned int timeout_ms)
+{
+	struct timespec ts = {0, 10 * 1000000};
+	unsigned int waited;
+	int fd, rc = 0;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	for (waited = 0; waited <= timeout_ms; waited += 10) {
+		rc = any_tentative(fd, ifindex);
+		if (rc <= 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	close(fd);
+	return rc > 0 ? -ETIMEDOUT : rc;
 }

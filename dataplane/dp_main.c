@@ -132,6 +132,16 @@ kernel_setup(struct dp_iface *ifc, char *err, size_t errlen)
 			 ifc->name, ifc->exception, strerror(-rc));
 		return rc;
 	}
+	if (a->nb6 > 0) {
+		rc = dp_kif_wait_ready(ifc->tun_ifindex, 2000);
+		if (rc) {
+			snprintf(err, errlen,
+				 "interface %s: %s: IPv6 "
+				 "addresses not ready: %s",
+				 ifc->name, ifc->exception, strerror(-rc));
+			return rc;
+		}
+	}
 	if (ifc->has_gw4)
 		rc = dp_kif_route_default(ifc->tun_ifindex, AF_INET);
 	if (!rc && ifc->has_gw6)
