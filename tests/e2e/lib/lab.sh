@@ -200,7 +200,19 @@ lab_move_taps() {
 			lab_die "dataplane did not create $ifn"
 		ip -n "$LAB_NS_ESG" link set "$ifn" netns "$ns" ||
 			lab_die "cannot move $ifn to $ns"
+		# net_tap gives the kernel end the port's own MAC; the host
+		# gets one of its own, as a real station on the wire would.
+		ip -n "$ns" link set "$ifn" address "$(lab_host_mac "$ifn")" ||
+			lab_die "cannot set the MAC of $ifn in $ns"
 	done
+}
+
+# Locally administered MACs of the lab hosts (tap mode).
+lab_host_mac() {
+	case $1 in
+	lan0) echo 02:00:5e:00:01:10 ;;
+	wan0) echo 02:00:5e:00:02:fe ;;
+	esac
 }
 
 # Address the LAN host and the WAN host (the operator's gateway).
