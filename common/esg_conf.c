@@ -426,11 +426,11 @@ static int
 parse_dataplane(struct walk *w, json_t *o, struct esg_conf_dataplane *dp)
 {
 	static const char *const keys[] = {
-		"workers",	 "main_lcore",	"worker_cpus",
-		"eal_args",	 "no_huge",	"memory_mb",
-		"mbufs",	 "rx_desc",	"tx_desc",
-		"heartbeat_ms",	 "neigh_ttl_s", "neigh_retry_ms",
-		"icmp_rate_pps", NULL};
+		"workers",	 "main_lcore",	  "worker_cpus",
+		"eal_args",	 "no_huge",	  "memory_mb",
+		"mbufs",	 "rx_desc",	  "tx_desc",
+		"heartbeat_ms",	 "neigh_ttl_s",	  "neigh_retry_ms",
+		"icmp_rate_pps", "idle_sleep_us", NULL};
 	size_t old = path_push(w, "dataplane", 0);
 	int err;
 
@@ -477,6 +477,9 @@ parse_dataplane(struct walk *w, json_t *o, struct esg_conf_dataplane *dp)
 	if (!err)
 		err = get_uint(w, o, "icmp_rate_pps", 0, 1000000,
 			       &dp->icmp_rate_pps);
+	if (!err)
+		err = get_uint(w, o, "idle_sleep_us", 0, 10000,
+			       &dp->idle_sleep_us);
 out:
 	path_pop(w, old);
 	return err;

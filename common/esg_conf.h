@@ -75,8 +75,10 @@ struct esg_conf_dataplane {
 	unsigned int heartbeat_ms;   /* default 100 */
 	unsigned int neigh_ttl_s;    /* reachable neighbour lifetime, 300 */
 	unsigned int neigh_retry_ms; /* resolution retry interval, 1000 */
-	unsigned int
-		icmp_rate_pps; /* echo replies per second per lcore, 1000 */
+	/* echo replies per second per lcore, 1000 */
+	unsigned int icmp_rate_pps;
+	/* sleep this long after 64 empty polls; 0 = pure polling (default) */
+	unsigned int idle_sleep_us;
 };
 
 struct esg_conf_controlplane {

@@ -115,6 +115,7 @@ struct dp_lcore {
 	struct dp_stats_lcore *st;
 	struct dp_stats *stats; /* for the per-port per-lcore blocks */
 	uint64_t now_ns;
+	unsigned int idle_polls; /* loop turns in a row that found nothing */
 	/* ICMP echo token bucket (RFC 4443 2.4 (f): rate-limit) */
 	uint32_t icmp_rate_pps;
 	uint64_t icmp_tokens;

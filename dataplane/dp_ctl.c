@@ -96,8 +96,12 @@ addrs_edit(struct dp_addrs *a, bool add, int family, const uint8_t *addr,
 		for (i = 0; i < a->nb4; i++)
 			if (memcmp(&a->a4[i].addr, addr, 4) == 0)
 				break;
-		if (add && i < a->nb4)
-			return -EEXIST;
+		/* Adding an address we have is not an error: a control plane
+		 * re-pushes its whole state after every (re)attach. */
+		if (add && i < a->nb4) {
+			a->a4[i].plen = plen;
+			return 0;
+		}
 		if (!add && i == a->nb4)
 			return -EADDRNOTAVAIL;
 		if (add && a->nb4 == DP_MAX_ADDRS)
@@ -113,8 +117,10 @@ addrs_edit(struct dp_addrs *a, bool add, int family, const uint8_t *addr,
 	for (i = 0; i < a->nb6; i++)
 		if (memcmp(a->a6[i].addr, addr, 16) == 0)
 			break;
-	if (add && i < a->nb6)
-		return -EEXIST;
+	if (add && i < a->nb6) {
+		a->a6[i].plen = plen;
+		return 0;
+	}
 	if (!add && i == a->nb6)
 		return -EADDRNOTAVAIL;
 	if (add && a->nb6 == DP_MAX_ADDRS)

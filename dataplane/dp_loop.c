@@ -65,6 +65,30 @@ worker_burst(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf **pkts,
 	return keep;
 }
 
+/*
+ * Opt-in idle sleep (dataplane.idle_sleep_us): after DP_IDLE_POLLS loop
+ * turns that received nothing, give the CPU away for a moment. Off by
+ * default: a production lcore polls without pause; on a lab or a shared
+ * host busy lcores would otherwise starve the kernel and the control plane.
+ */
+#define DP_IDLE_POLLS 64
+
+static void
+dp_idle(const struct dp_state *s, struct dp_lcore *lc, uint64_t busy_before)
+{
+	if (s->conf.dp.idle_sleep_us == 0)
+		return;
+	if (lc->st->busy_polls != busy_before) {
+		lc->idle_polls = 0;
+		return;
+	}
+	if (++lc->idle_polls < DP_IDLE_POLLS)
+		return;
+	lc->idle_polls = 0;
+	lc->st->idle_sleeps++;
+	rte_delay_us_sleep(s->conf.dp.idle_sleep_us);
+}
+
 int
 dp_worker_main(void *arg)
 {
@@ -78,6 +102,8 @@ dp_worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(s->qsbr, q);
 	rte_rcu_qsbr_thread_online(s->qsbr, q);
 	while (!s->quit) {
+		uint64_t busy = lc->st->busy_polls;
+
 		for (i = 0; i < s->nb_ifaces; i++) {
 			struct dp_iface *ifc = &s->iface[i];
 
@@ -100,6 +126,7 @@ dp_worker_main(void *arg)
 		}
 		/* Nothing of an address list is held past this point. */
 		rte_rcu_qsbr_quiescent(s->qsbr, q);
+		dp_idle(s, lc, busy);
 	}
 	rte_rcu_qsbr_thread_offline(s->qsbr, q);
 	rte_rcu_qsbr_thread_unregister(s->qsbr, q);
@@ -157,6 +184,8 @@ poll_ports(struct dp_state *s, struct dp_lcore *lc)
 		if (!ifc->has_tun)
 			continue;
 		n = rte_eth_rx_burst(ifc->tun_port_id, 0, pkts, DP_BURST);
+		if (n > 0)
+			lc->st->busy_polls++; /* not idle: the kernel sends */
 		for (j = 0; j < n; j++)
 			dp_route_from_kernel(lc, ifc, pkts[j]);
 	}
@@ -173,6 +202,8 @@ poll_rings(struct dp_state *s, struct dp_lcore *lc)
 	for (w = 1; w <= s->nb_workers; w++) {
 		n = rte_ring_sc_dequeue_burst(s->exc_ring[w], (void **)pkts,
 					      DP_BURST, NULL);
+		if (n > 0)
+			lc->st->busy_polls++;
 		for (j = 0; j < n; j++) {
 			cls = dp_pkt_info_load(pkts[j], &pi);
 			dp_slow_input(lc, &s->iface[pkts[j]->port], pkts[j],
@@ -224,10 +255,13 @@ dp_main_loop(struct dp_state *s)
 	uint64_t next_hb = 0, next_neigh = 0, next_stats = 0, next_ping = 0;
 
 	while (!s->quit) {
+		uint64_t busy = lc->st->busy_polls;
+
 		lc->now_ns = dp_shm_now_ns();
 		poll_ports(s, lc);
 		poll_rings(s, lc);
 		dp_ctl_poll(s, lc);
 		timers(s, lc, &next_hb, &next_neigh, &next_stats, &next_ping);
+		dp_idle(s, lc, busy);
 	}
 }

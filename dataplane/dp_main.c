@@ -254,7 +254,8 @@ start(struct dp_state *s, const char *prog)
 		snprintf(err, sizeof(err), "EAL init failed: %s",
 			 rte_strerror(rte_errno));
 		DP_ERR("%s", err);
-		return -rte_errno;
+		/* rte_errno can be 0 here; never report success */
+		return rte_errno > 0 ? -rte_errno : -EIO;
 	}
 	s->eal_up = true;
 	rc = dp_shm_create(s->instance, &sp, &s->shm);

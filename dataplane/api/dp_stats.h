@@ -155,12 +155,13 @@ _Static_assert(sizeof(struct dp_stats_port) % 64 == 0, "cache-line multiple");
 struct dp_stats_lcore {
 	uint64_t drops[DP_STATS_MAX_DROPS];
 	uint64_t cnt[DP_STATS_MAX_CNTS];
-	uint64_t polls;	     /* rx bursts attempted */
-	uint64_t busy_polls; /* rx bursts that returned packets */
+	uint64_t polls;	      /* rx bursts attempted */
+	uint64_t busy_polls;  /* rx bursts that returned packets */
+	uint64_t idle_sleeps; /* dataplane.idle_sleep_us naps taken */
 	uint32_t lcore_id;
 	uint8_t in_use;
 	uint8_t is_main;
-	uint8_t pad[42];
+	uint8_t pad[34];
 };
 _Static_assert(sizeof(struct dp_stats_lcore) % 64 == 0, "cache-line multiple");
 

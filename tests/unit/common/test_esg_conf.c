@@ -62,6 +62,7 @@ test_defaults(void **state)
 	assert_int_equal(c.dp.workers, 0);
 	assert_int_equal(c.dp.mbufs, 8191);
 	assert_int_equal(c.dp.heartbeat_ms, 100);
+	assert_int_equal(c.dp.idle_sleep_us, 0);
 	assert_int_equal(c.cp.sip_port, 5060);
 	assert_int_equal(c.cp.dp_dead_ms, 1000);
 	assert_int_equal(c.iface[0].mtu, 0);
@@ -100,6 +101,8 @@ static const struct {
 	 "dataplane.worker_cpus: '1;2' is not a cpu list like \"1-3,6\""},
 	{"{\"interfaces\":[],\"dataplane\":{\"eal_args\":[\"-l\",3]}}",
 	 "dataplane.eal_args[1]: must be a string of 1..127 bytes"},
+	{"{\"interfaces\":[],\"dataplane\":{\"idle_sleep_us\":10001}}",
+	 "dataplane.idle_sleep_us: 10001 is out of range 0..10000"},
 	{"{\"interfaces\":[],\"dataplane\":{\"mbuf\":1}}",
 	 "dataplane.mbuf: unknown key"},
 	{"{\"interfaces\":[],\"controlplane\":{\"sip_port\":70000}}",

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Own-address changes from the command ring (dataplane/dp_ctl.c): an
+ * IF_ADDR_ADD of an address already held succeeds and only updates its
+ * prefix length (a control plane re-pushes its whole state after every
+ * attach), a delete of an address not held is refused, and the list is
+ * bounded. Runs without EAL (no tun, no RCU: the list swap alone).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "dp_state.h"
+
+/* dp_main.c owns the state in the program; the test provides it. */
+struct dp_state dp_g;
+
+static void
+test_addr_idempotent(void **state)
+{
+	struct dp_iface *ifc = &dp_g.iface[0];
+	uint8_t a4[16] = {192, 0, 2, 9};
+	uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 9};
+	unsigned int i;
+
+	(void)state;
+	ifc->addrs = calloc(1, sizeof(*ifc->addrs));
+	assert_non_null(ifc->addrs);
+	assert_int_equal(dp_addr_change(&dp_g, ifc, true, AF_INET, a4, 24), 0);
+	assert_int_equal(dp_addr_change(&dp_g, ifc, true, AF_INET, a4, 25), 0);
+	assert_int_equal(ifc->addrs->nb4, 1);
+	assert_int_equal(ifc->addrs->a4[0].plen, 25);
+	assert_int_equal(dp_addr_change(&dp_g, ifc, true, AF_INET6, a6, 64), 0);
+	assert_int_equal(dp_addr_change(&dp_g, ifc, true, AF_INET6, a6, 64), 0);
+	assert_int_equal(ifc->addrs->nb6, 1);
+	assert_int_equal(dp_addr_change(&dp_g, ifc, false, AF_INET, a4, 25), 0);
+	assert_int_equal(ifc->addrs->nb4, 0);
+	assert_int_equal(dp_addr_change(&dp_g, ifc, false, AF_INET, a4, 25),
+			 -EADDRNOTAVAIL);
+	for (i = 0; i < DP_MAX_ADDRS; i++) {
+		a4[3] = (uint8_t)(10 + i);
+		assert_int_equal(
+			dp_addr_change(&dp_g, ifc, true, AF_INET, a4, 24), 0);
+	}
+	a4[3] = 200;
+	assert_int_equal(dp_addr_change(&dp_g, ifc, true, AF_INET, a4, 24),
+			 -ENOSPC);
+	assert_int_equal(ifc->addrs->nb4, DP_MAX_ADDRS);
+	free(ifc->addrs);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_addr_idempotent),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
