@@ -59,10 +59,9 @@ reattached() {
 }
 
 # Every configured address (4) confirmed by the dataplane after each of
-# the two attaches: "installed", or "already present" (the dataplane
-# starts with the configuration's addresses; IF_ADDR_ADD then answers
-# EEXIST, which the control plane takes as done); none refused or
-# unconfirmed.
+# the two attaches: "installed", or "already present" (an IF_ADDR_ADD
+# answered EEXIST, which the control plane takes as done); none refused
+# or unconfirmed.
 if_addr_ok() {
 	local good bad
 	good=$(grep -cE 'address [0-9a-f:.]+/[0-9]+ (installed in|already present in) the dataplane' "$LAB_CP_LOG")
