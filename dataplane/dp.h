@@ -130,6 +130,14 @@ struct dp_lcore {
 	uint32_t evt_seq;
 };
 
+/* 224.0.0.0/4, host order. DPDK's RTE_IS_IPV4_MCAST shifts a signed int
+ * by 24 (undefined behaviour that UBSan reports). */
+static inline bool
+dp_ip4_is_mcast(uint32_t host_addr)
+{
+	return (host_addr >> 28) == 0xe;
+}
+
 static inline void
 dp_drop(struct dp_lcore *lc, const struct dp_iface *ifc, enum dp_drop r)
 {

@@ -252,7 +252,7 @@ classify_ip4(const struct dp_addrs *a, const uint8_t *p, uint32_t len,
 	/* RFC 1122 3.2.1.3: multicast, broadcast, loopback or this-host
 	 * sources are martians. */
 	src = rte_be_to_cpu_32(ip->src_addr);
-	if (RTE_IS_IPV4_MCAST(src) || src == 0xffffffff || src == 0 ||
+	if (dp_ip4_is_mcast(src) || src == 0xffffffff || src == 0 ||
 	    (src >> 24) == 127 || dp_addr4_is_bcast(a, ip->src_addr))
 		return drop(pi, DP_DROP_IP4_SRC_BAD);
 	bcast = dp_addr4_is_bcast(a, ip->dst_addr);

@@ -45,6 +45,34 @@ find_port(const char *device, uint16_t *port)
 	return rte_eth_dev_get_port_by_name(full, port);
 }
 
+/*
+ * With several workers, spread traffic over their RX queues by RSS on the
+ * IP addresses and UDP/TCP ports, as far as the device can hash them: one
+ * media flow then always lands on the same worker. Devices without RSS
+ * (most virtual ones) keep a single flow of work.
+ */
+static int
+rss_conf(uint16_t port, uint16_t nb_rxq, struct rte_eth_conf *conf)
+{
+	struct rte_eth_dev_info info;
+	uint64_t hf;
+	int err;
+
+	if (nb_rxq < 2)
+		return 0;
+	err = rte_eth_dev_info_get(port, &info);
+	if (err)
+		return err;
+	hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP) &
+	     info.flow_type_rss_offloads;
+	if (hf == 0)
+		return 0;
+	conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+	conf->rx_adv_conf.rss_conf.rss_key = NULL; /* the PMD's default */
+	conf->rx_adv_conf.rss_conf.rss_hf = hf;
+	return 0;
+}
+
 static int
 queues_setup(uint16_t port, uint16_t *nb_rxq, uint16_t nb_txq,
 	     unsigned int rx_desc, unsigned int tx_desc,
@@ -57,6 +85,11 @@ queues_setup(uint16_t port, uint16_t *nb_rxq, uint16_t nb_txq,
 	if (socket < 0)
 		socket = 0;
 	memset(&conf, 0, sizeof(conf));
+	err = rss_conf(port, *nb_rxq, &conf);
+	if (err) {
+		snprintf(what, wlen, "device info");
+		return err;
+	}
 	err = rte_eth_dev_configure(port, *nb_rxq, nb_txq, &conf);
 	if (err && *nb_rxq < nb_txq) {
 		/* Some PMDs (net_tap) want as many RX as TX queues: the

@@ -46,7 +46,7 @@ route4(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf *m,
 	const uint8_t *nh = NULL;
 	unsigned int i;
 
-	if (RTE_IS_IPV4_MCAST(hdst)) {
+	if (dp_ip4_is_mcast(hdst)) {
 		mac = (struct rte_ether_addr){
 			{0x01, 0x00, 0x5e, (hdst >> 16) & 0x7f,
 			 (hdst >> 8) & 0xff, hdst & 0xff}};
