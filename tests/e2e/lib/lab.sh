@@ -244,9 +244,13 @@ lab_start_dataplane() {
 	}
 }
 
+# Ready means ports started (its "running:" line), not only the segment
+# made: the segment exists before the ports are configured, and moving a
+# tap out of the namespace while net_tap still configures it by name fails.
 lab_dp_ready() {
 	lab_alive "$LAB_DP_PID" || return 1
 	[ -e "$LAB_SHM" ] || return 1
+	grep -q 'notice: running:' "$LAB_DP_LOG" || return 1
 	"$LAB_CTL_BIN" --instance "$LAB_INSTANCE" stats --json >/dev/null
 }
 
