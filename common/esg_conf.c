@@ -600,22 +600,30 @@ load(json_t *root, struct esg_conf *conf, char *err)
 	return rc;
 }
 
-int
-esg_conf_parse(const char *json, struct esg_conf *conf, char *err)
+/* Either source (text or file), then the same checks. */
+static int
+load_json(json_t *root, const json_error_t *je, struct esg_conf *conf,
+	  char *err)
 {
-	json_error_t je;
-	json_t *root;
 	int rc;
 
-	root = json_loads(json, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL) {
 		snprintf(err, ESG_CONF_ERR_LEN, "line %d column %d: %s",
-			 je.line, je.column, je.text);
+			 je->line, je->column, je->text);
 		return EINVAL;
 	}
 	rc = load(root, conf, err);
 	json_decref(root);
 	return rc;
+}
+
+int
+esg_conf_parse(const char *json, struct esg_conf *conf, char *err)
+{
+	json_error_t je;
+
+	return load_json(json_loads(json, JSON_REJECT_DUPLICATES, &je), &je,
+			 conf, err);
 }
 
 int
@@ -635,14 +643,7 @@ esg_conf_load(const char *path, struct esg_conf *conf, char *err)
 	}
 	root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
 	fclose(f);
-	if (root == NULL) {
-		snprintf(err, ESG_CONF_ERR_LEN, "line %d column %d: %s",
-			 je.line, je.column, je.text);
-		return EINVAL;
-	}
-	rc = load(root, conf, err);
-	json_decref(root);
-	return rc;
+	return load_json(root, &je, conf, err);
 }
 
 int
