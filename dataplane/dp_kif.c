@@ -135,77 +135,90 @@ dp_kif_route_default(int ifindex, int family)
 	return nl_talk(&r);
 }
 
-/* One dump of ifindex's IPv6 addresses: 1 if one is still tentative. */
+/*
+ * Ask the kernel how it routes addr (what `ip route get` does): 1 if as
+ * local, the route that delivers to its own stack, 0 if not (yet), or
+ * -errno.
+ */
 static int
-any_tentative(int fd, int ifindex)
+route_is_local(int fd, int family, const void *addr)
 {
-	struct {
-		struct nlmsghdr nh;
-		struct ifaddrmsg ifa;
-	} req;
-	char buf[8192];
+	struct nl_req r;
+	char buf[4096];
 	struct nlmsghdr *nh;
-	struct ifaddrmsg *ifa;
-	struct rtattr *rta;
-	uint32_t flags;
-	int len, found = 0;
+	struct rtmsg *rt;
 	ssize_t n;
+	int err;
 
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.ifa));
-	req.nh.nlmsg_type = RTM_GETADDR;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.ifa.ifa_family = AF_INET6;
-	if (send(fd, &req, req.nh.nlmsg_len, 0) < 0)
+	memset(&r, 0, sizeof(r));
+	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	r.nh.nlmsg_type = RTM_GETROUTE;
+	r.nh.nlmsg_flags = NLM_F_REQUEST;
+	r.u.rt.rtm_family = (uint8_t)family;
+	r.u.rt.rtm_dst_len = family == AF_INET ? 32 : 128;
+	err = nl_attr(&r, RTA_DST, addr, family == AF_INET ? 4 : 16);
+	if (err)
+		return err;
+	if (send(fd, &r, r.nh.nlmsg_len, 0) < 0)
 		return -errno;
-	for (;;) {
-		n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0)
-			return -errno;
-		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
-		     nh = NLMSG_NEXT(nh, n)) {
-			if (nh->nlmsg_type == NLMSG_DONE)
-				return found;
-			if (nh->nlmsg_type == NLMSG_ERROR)
-				return -EIO;
-			ifa = NLMSG_DATA(nh);
-			if ((int)ifa->ifa_index != ifindex)
-				continue;
-			flags = ifa->ifa_flags;
-			len = (int)IFA_PAYLOAD(nh);
-			for (rta = IFA_RTA(ifa); RTA_OK(rta, len);
-			     rta = RTA_NEXT(rta, len))
-				if (rta->rta_type == IFA_FLAGS)
-					memcpy(&flags, RTA_DATA(rta),
-					       sizeof(flags));
-			if (flags & IFA_F_TENTATIVE)
-				found = 1;
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n < 0)
+		return -errno;
+	for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
+	     nh = NLMSG_NEXT(nh, n)) {
+		if (nh->nlmsg_type == NLMSG_ERROR) {
+			err = ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+			/* no route at all yet: not local either */
+			if (err == -ENETUNREACH || err == -EHOSTUNREACH)
+				return 0;
+			return err < 0 ? err : -EIO;
 		}
+		if (nh->nlmsg_type != RTM_NEWROUTE)
+			continue;
+		rt = NLMSG_DATA(nh);
+		return rt->rtm_type == RTN_LOCAL;
 	}
+	return -EIO;
 }
 
 /*
- * An IPv6 address added while the interface is coming up stays tentative
- * (not local: the kernel drops packets to it) until the kernel has seen
- * the link up, even without DAD. Wait for that, a bounded time, before
- * passing it traffic.
+ * The kernel answers for an address (ICMP port unreachable, TCP RST...)
+ * only once its local route is in the local table. For IPv4 that route is
+ * inserted before RTM_NEWADDR is acknowledged; for IPv6 it is not: even a
+ * nodad address, never tentative, gets its local route from the kernel's
+ * DAD work item (addrconf_dad_work -> addrconf_dad_completed), run from a
+ * workqueue some time after the acknowledgement (milliseconds on a busy
+ * host). Until then the kernel routes packets to the address with the
+ * prefix route, i.e. forwards them, and with forwarding off drops them
+ * (Ip6InAddrErrors). Poll, a bounded time, until the route is there.
  */
-int
-dp_kif_wait_ready(int ifindex, unsigned int timeout_ms)
+static uint64_t
+mono_ms(void)
 {
-	struct timespec ts = {0, 10 * 1000000};
-	unsigned int waited;
-	int fd, rc = 0;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int
+dp_kif_wait_local(int family, const void *addr, unsigned int timeout_ms)
+{
+	struct timespec ts = {0, 1000000};
+	uint64_t deadline = mono_ms() + timeout_ms;
+	int fd, rc;
 
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0)
 		return -errno;
-	for (waited = 0; waited <= timeout_ms; waited += 10) {
-		rc = any_tentative(fd, ifindex);
-		if (rc <= 0)
+	for (;;) {
+		rc = route_is_local(fd, family, addr);
+		if (rc != 0 || mono_ms() >= deadline)
 			break;
 		nanosleep(&ts, NULL);
 	}
 	close(fd);
-	return rc > 0 ? -ETIMEDOUT : rc;
+	if (rc < 0)
+		return rc;
+	return rc == 0 ? -ETIMEDOUT : 0;
 }

@@ -12,7 +12,8 @@ int dp_kif_addr(int ifindex, bool add, int family, const void *addr,
 /* A default route of family through ifindex. 0 or -errno. */
 int dp_kif_route_default(int ifindex, int family);
 
-/* Wait until no IPv6 address of ifindex is tentative. 0 or -errno. */
-int dp_kif_wait_ready(int ifindex, unsigned int timeout_ms);
+/* Wait until the kernel routes addr (an address of one of its interfaces)
+ * as local, i.e. answers for it. 0, -ETIMEDOUT or -errno. */
+int dp_kif_wait_local(int family, const void *addr, unsigned int timeout_ms);
 
 #endif

@@ -132,15 +132,18 @@ kernel_setup(struct dp_iface *ifc, char *err, size_t errlen)
 			 ifc->name, ifc->exception, strerror(-rc));
 		return rc;
 	}
-	if (a->nb6 > 0) {
-		rc = dp_kif_wait_ready(ifc->tun_ifindex, 2000);
-		if (rc) {
-			snprintf(err, errlen,
-				 "interface %s: %s: IPv6 "
-				 "addresses not ready: %s",
-				 ifc->name, ifc->exception, strerror(-rc));
-			return rc;
-		}
+	/* Only then may traffic reach the kernel: an address it does not
+	 * yet route as local would be dropped, not answered. */
+	for (i = 0; !rc && i < a->nb4; i++)
+		rc = dp_kif_wait_local(AF_INET, &a->a4[i].addr, 2000);
+	for (i = 0; !rc && i < a->nb6; i++)
+		rc = dp_kif_wait_local(AF_INET6, a->a6[i].addr, 2000);
+	if (rc) {
+		snprintf(err, errlen,
+			 "interface %s: %s: addresses not local in the "
+			 "kernel: %s",
+			 ifc->name, ifc->exception, strerror(-rc));
+		return rc;
 	}
 	if (ifc->has_gw4)
 		rc = dp_kif_route_default(ifc->tun_ifindex, AF_INET);
