@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -431,6 +432,25 @@ parse_dataplane(struct walk *w, json_t *o, struct esg_conf_dataplane *dp)
 		"mbufs",	 "rx_desc",	  "tx_desc",
 		"heartbeat_ms",	 "neigh_ttl_s",	  "neigh_retry_ms",
 		"icmp_rate_pps", "idle_sleep_us", NULL};
+#define DP_KEY(k, lo, hi)                                                      \
+	{                                                                      \
+#k, lo, hi, offsetof(struct esg_conf_dataplane, k)             \
+	}
+	static const struct esg_conf_uint_key uints[] = {
+		DP_KEY(workers, 0, 15),
+		DP_KEY(main_lcore, 0, 1023),
+		DP_KEY(memory_mb, 64, 1048576),
+		DP_KEY(mbufs, 1023, 16777215),
+		DP_KEY(rx_desc, 64, 16384),
+		DP_KEY(tx_desc, 64, 16384),
+		DP_KEY(heartbeat_ms, 10, 10000),
+		DP_KEY(neigh_ttl_s, 1, 86400),
+		DP_KEY(neigh_retry_ms, 10, 60000),
+		DP_KEY(icmp_rate_pps, 0, 1000000),
+		DP_KEY(idle_sleep_us, 0, 10000),
+		{NULL, 0, 0, 0},
+	};
+#undef DP_KEY
 	size_t old = path_push(w, "dataplane", 0);
 	int err;
 
@@ -440,9 +460,7 @@ parse_dataplane(struct walk *w, json_t *o, struct esg_conf_dataplane *dp)
 	}
 	err = check_keys(w, o, keys);
 	if (!err)
-		err = get_uint(w, o, "workers", 0, 15, &dp->workers);
-	if (!err)
-		err = get_uint(w, o, "main_lcore", 0, 1023, &dp->main_lcore);
+		err = get_uints(w, o, dp, uints);
 	if (!err && json_object_get(o, "worker_cpus") != NULL) {
 		err = get_str(w, o, "worker_cpus", dp->worker_cpus,
 			      sizeof(dp->worker_cpus), true);
@@ -458,28 +476,6 @@ parse_dataplane(struct walk *w, json_t *o, struct esg_conf_dataplane *dp)
 		err = parse_eal_args(w, o, dp);
 	if (!err)
 		err = get_bool(w, o, "no_huge", &dp->no_huge);
-	if (!err)
-		err = get_uint(w, o, "memory_mb", 64, 1048576, &dp->memory_mb);
-	if (!err)
-		err = get_uint(w, o, "mbufs", 1023, 16777215, &dp->mbufs);
-	if (!err)
-		err = get_uint(w, o, "rx_desc", 64, 16384, &dp->rx_desc);
-	if (!err)
-		err = get_uint(w, o, "tx_desc", 64, 16384, &dp->tx_desc);
-	if (!err)
-		err = get_uint(w, o, "heartbeat_ms", 10, 10000,
-			       &dp->heartbeat_ms);
-	if (!err)
-		err = get_uint(w, o, "neigh_ttl_s", 1, 86400, &dp->neigh_ttl_s);
-	if (!err)
-		err = get_uint(w, o, "neigh_retry_ms", 10, 60000,
-			       &dp->neigh_retry_ms);
-	if (!err)
-		err = get_uint(w, o, "icmp_rate_pps", 0, 1000000,
-			       &dp->icmp_rate_pps);
-	if (!err)
-		err = get_uint(w, o, "idle_sleep_us", 0, 10000,
-			       &dp->idle_sleep_us);
 out:
 	path_pop(w, old);
 	return err;
@@ -491,8 +487,19 @@ parse_controlplane(struct walk *w, json_t *o, struct esg_conf_controlplane *cp)
 	static const char *const keys[] = {"attach_timeout_s", "dp_dead_ms",
 					   "ping_interval_ms", "sip_port",
 					   NULL};
+#define CP_KEY(k, lo, hi)                                                      \
+	{                                                                      \
+#k, lo, hi, offsetof(struct esg_conf_controlplane, k)          \
+	}
+	static const struct esg_conf_uint_key uints[] = {
+		CP_KEY(attach_timeout_s, 0, 86400),
+		CP_KEY(dp_dead_ms, 50, 60000),
+		CP_KEY(ping_interval_ms, 10, 60000),
+		{NULL, 0, 0, 0},
+	};
+#undef CP_KEY
 	size_t old = path_push(w, "controlplane", 0);
-	unsigned int port = cp->sip_port;
+	unsigned int port = cp->sip_port; /* uint16_t: not in the table */
 	int err;
 
 	if (!json_is_object(o)) {
@@ -501,13 +508,7 @@ parse_controlplane(struct walk *w, json_t *o, struct esg_conf_controlplane *cp)
 	}
 	err = check_keys(w, o, keys);
 	if (!err)
-		err = get_uint(w, o, "attach_timeout_s", 0, 86400,
-			       &cp->attach_timeout_s);
-	if (!err)
-		err = get_uint(w, o, "dp_dead_ms", 50, 60000, &cp->dp_dead_ms);
-	if (!err)
-		err = get_uint(w, o, "ping_interval_ms", 10, 60000,
-			       &cp->ping_interval_ms);
+		err = get_uints(w, o, cp, uints);
 	if (!err)
 		err = get_uint(w, o, "sip_port", 0, 65535, &port);
 	cp->sip_port = (uint16_t)port;

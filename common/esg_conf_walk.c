@@ -117,6 +117,18 @@ esg_conf_get_uint(struct walk *w, json_t *obj, const char *key,
 }
 
 int
+esg_conf_get_uints(struct walk *w, json_t *obj, void *base,
+		   const struct esg_conf_uint_key *keys)
+{
+	int err = 0;
+
+	for (; err == 0 && keys->key != NULL; keys++)
+		err = get_uint(w, obj, keys->key, keys->min, keys->max,
+			       (unsigned int *)((char *)base + keys->off));
+	return err;
+}
+
+int
 esg_conf_get_bool(struct walk *w, json_t *obj, const char *key, bool *out)
 {
 	json_t *v = json_object_get(obj, key);

@@ -27,6 +27,16 @@ int esg_conf_check_keys(struct walk *w, json_t *obj,
 			const char *const *allowed);
 int esg_conf_get_uint(struct walk *w, json_t *obj, const char *key,
 		      unsigned int min, unsigned int max, unsigned int *out);
+/* A bounded integer key stored at offset off of a struct. */
+struct esg_conf_uint_key {
+	const char *key;
+	unsigned int min;
+	unsigned int max;
+	size_t off;
+};
+/* get_uint for every key of a table ({NULL} ends it), into base. */
+int esg_conf_get_uints(struct walk *w, json_t *obj, void *base,
+		       const struct esg_conf_uint_key *keys);
 int esg_conf_get_bool(struct walk *w, json_t *obj, const char *key, bool *out);
 int esg_conf_get_str(struct walk *w, json_t *obj, const char *key, char *out,
 		     size_t len, bool required);
@@ -38,6 +48,7 @@ int esg_conf_get_str(struct walk *w, json_t *obj, const char *key, char *out,
 #define json_kind esg_conf_json_kind
 #define check_keys esg_conf_check_keys
 #define get_uint esg_conf_get_uint
+#define get_uints esg_conf_get_uints
 #define get_bool esg_conf_get_bool
 #define get_str esg_conf_get_str
 
