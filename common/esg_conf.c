@@ -427,11 +427,12 @@ static int
 parse_dataplane(struct walk *w, json_t *o, struct esg_conf_dataplane *dp)
 {
 	static const char *const keys[] = {
-		"workers",	 "main_lcore",	  "worker_cpus",
-		"eal_args",	 "no_huge",	  "memory_mb",
-		"mbufs",	 "rx_desc",	  "tx_desc",
-		"heartbeat_ms",	 "neigh_ttl_s",	  "neigh_retry_ms",
-		"icmp_rate_pps", "idle_sleep_us", NULL};
+		"workers",	  "main_lcore",	    "worker_cpus",
+		"eal_args",	  "no_huge",	    "memory_mb",
+		"mbufs",	  "rx_desc",	    "tx_desc",
+		"heartbeat_ms",	  "neigh_ttl_s",    "neigh_retry_ms",
+		"icmp_rate_pps",  "idle_sleep_us",  "max_legs",
+		"media_port_min", "media_port_max", NULL};
 #define DP_KEY(k, lo, hi)                                                      \
 	{                                                                      \
 #k, lo, hi, offsetof(struct esg_conf_dataplane, k)             \
@@ -448,6 +449,9 @@ parse_dataplane(struct walk *w, json_t *o, struct esg_conf_dataplane *dp)
 		DP_KEY(neigh_retry_ms, 10, 60000),
 		DP_KEY(icmp_rate_pps, 0, 1000000),
 		DP_KEY(idle_sleep_us, 0, 10000),
+		DP_KEY(max_legs, 2, 16777216),
+		DP_KEY(media_port_min, 1024, 65535),
+		DP_KEY(media_port_max, 1024, 65535),
 		{NULL, 0, 0, 0},
 	};
 #undef DP_KEY
@@ -471,6 +475,13 @@ parse_dataplane(struct walk *w, json_t *o, struct esg_conf_dataplane *dp)
 				   dp->worker_cpus);
 			path_pop(w, o2);
 		}
+	}
+	if (!err && dp->media_port_max < dp->media_port_min) {
+		size_t o2 = path_push(w, "media_port_max", 0);
+
+		err = fail(w, "%u is below media_port_min %u",
+			   dp->media_port_max, dp->media_port_min);
+		path_pop(w, o2);
 	}
 	if (!err)
 		err = parse_eal_args(w, o, dp);
@@ -531,6 +542,9 @@ esg_conf_defaults(struct esg_conf *c)
 	c->dp.neigh_ttl_s = 300;
 	c->dp.neigh_retry_ms = 1000;
 	c->dp.icmp_rate_pps = 1000;
+	c->dp.max_legs = 65536;
+	c->dp.media_port_min = 16384;
+	c->dp.media_port_max = 32767;
 	c->cp.dp_dead_ms = 1000;
 	c->cp.ping_interval_ms = 1000;
 	c->cp.sip_port = 5060;
@@ -567,6 +581,19 @@ parse_root(struct walk *w, json_t *root, struct esg_conf *c)
 		err = parse_dataplane(w, v, &c->dp);
 	if (!err && (v = json_object_get(root, "controlplane")) != NULL)
 		err = parse_controlplane(w, v, &c->cp);
+	/* The fast path drops what reaches a media port without a leg: a
+	 * SIP listener inside the range would never hear anything. */
+	if (!err && c->cp.sip_port >= c->dp.media_port_min &&
+	    c->cp.sip_port <= c->dp.media_port_max) {
+		size_t old = path_push(w, "controlplane", 0);
+		size_t o2 = path_push(w, "sip_port", 0);
+
+		err = fail(w, "%u lies in the media port range %u..%u",
+			   c->cp.sip_port, c->dp.media_port_min,
+			   c->dp.media_port_max);
+		path_pop(w, o2);
+		path_pop(w, old);
+	}
 	if (!err) {
 		v = json_object_get(root, "interfaces");
 		if (v == NULL) {

@@ -79,6 +79,13 @@ struct esg_conf_dataplane {
 	unsigned int icmp_rate_pps;
 	/* sleep this long after 64 empty polls; 0 = pure polling (default) */
 	unsigned int idle_sleep_us;
+	/* media legs: ids 0..max_legs-1, default 65536 */
+	unsigned int max_legs;
+	/* UDP ports the fast path owns on every own address: a packet to
+	 * one without a leg is dropped (media_no_leg), never punted.
+	 * default 16384..32767 */
+	unsigned int media_port_min;
+	unsigned int media_port_max;
 };
 
 struct esg_conf_controlplane {

@@ -461,6 +461,25 @@ on_neigh(struct cp_dp *dp, const union dp_msg *m)
 		a[5]);
 }
 
+/* Media leg events: logged here; the media module takes them later. */
+static void
+on_leg_evt(struct cp_dp *dp, const union dp_msg *m)
+{
+	char addr[INET6_ADDRSTRLEN] = "?";
+
+	(void)dp;
+	if (m->hdr.type == DP_MSG_LEG_LATCHED) {
+		inet_ntop(m->leg_latched.family, m->leg_latched.addr, addr,
+			  sizeof(addr));
+		cp_info("leg %u: latched to %s port %u%s",
+			m->leg_latched.leg_id, addr, m->leg_latched.rtp_port,
+			m->leg_latched.rtcp ? " (RTCP)" : "");
+		return;
+	}
+	cp_info("leg %u: no media for %u ms", m->leg_inactive.leg_id,
+		m->leg_inactive.idle_ms);
+}
+
 static void
 dispatch(struct cp_dp *dp, const union dp_msg *m, uint64_t now_ns)
 {
@@ -482,8 +501,20 @@ dispatch(struct cp_dp *dp, const union dp_msg *m, uint64_t now_ns)
 	case DP_MSG_NEIGH:
 		on_neigh(dp, m);
 		return;
+	case DP_MSG_LEG_LATCHED:
+	case DP_MSG_LEG_INACTIVE:
+		on_leg_evt(dp, m);
+		return;
 	case DP_MSG_IF_ADDR_ADD:
 	case DP_MSG_IF_ADDR_DEL:
+	case DP_MSG_LEG_ADD:
+	case DP_MSG_LEG_MOD:
+	case DP_MSG_LEG_DEL:
+	case DP_MSG_LEG_BIND:
+	case DP_MSG_LEG_REMOTE:
+	case DP_MSG_LEG_DSCP:
+	case DP_MSG_LEG_POLICE:
+	case DP_MSG_LEG_BULK_DEL:
 	case DP_MSG_NONE:
 	case DP_MSG_MAX:
 		break;

@@ -216,9 +216,24 @@ cmd(struct dp_state *s, struct dp_lcore *lc, const union dp_msg *c)
 				c->if_addr.port, strerror(-err));
 		answer(lc, c, err);
 		return;
+	case DP_MSG_LEG_ADD:
+	case DP_MSG_LEG_MOD:
+	case DP_MSG_LEG_DEL:
+	case DP_MSG_LEG_BIND:
+	case DP_MSG_LEG_REMOTE:
+	case DP_MSG_LEG_DSCP:
+	case DP_MSG_LEG_POLICE:
+	case DP_MSG_LEG_BULK_DEL:
+		err = dp_leg_cmd(s, lc, c);
+		if (err < 0)
+			dp_count(lc, DP_CNT_LEG_CMD_FAIL);
+		answer(lc, c, err);
+		return;
 	case DP_MSG_RESULT:
 	case DP_MSG_IF_STATE:
 	case DP_MSG_NEIGH:
+	case DP_MSG_LEG_LATCHED:
+	case DP_MSG_LEG_INACTIVE:
 	case DP_MSG_NONE:
 	case DP_MSG_MAX:
 		break;

@@ -249,6 +249,7 @@ start(struct dp_state *s, const char *prog)
 	unsigned int i;
 	int rc;
 
+	sp.max_legs = s->conf.dp.max_legs;
 	rc = dp_eal_args_build(&s->conf, s->instance, prog, &ea, err,
 			       sizeof(err));
 	if (rc)

@@ -76,6 +76,10 @@ void dp_ctl_evt(struct dp_lcore *lc, const union dp_msg *m);
 void dp_ctl_if_state(struct dp_lcore *lc, const struct dp_iface *ifc);
 void dp_ctl_ping(struct dp_state *s, struct dp_lcore *lc);
 
+/* relay/dp_leg_ctl.c (main lcore): apply a LEG_* command; 0, a count
+ * (LEG_BULK_DEL) or a negative errno for its RESULT. */
+int dp_leg_cmd(struct dp_state *s, struct dp_lcore *lc, const union dp_msg *c);
+
 /* dp_loop.c */
 int dp_worker_main(void *arg);
 void dp_main_loop(struct dp_state *s);

@@ -5,6 +5,7 @@
  * nothing the peer wrote is trusted before that.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -53,6 +54,42 @@ addr_valid(uint8_t family, uint8_t prefixlen, const uint8_t addr[16])
 	}
 }
 
+/* A unicast address a media peer can have: not unspecified, multicast,
+ * loopback or (IPv4) limited broadcast. */
+static bool
+addr_unicast(uint8_t family, const uint8_t *a)
+{
+	static const uint8_t zero[16], lo6[16] = {[15] = 1};
+
+	if (family == AF_INET)
+		return memcmp(a, zero, 4) != 0 && a[0] < 224 && a[0] != 127;
+	return memcmp(a, zero, 16) != 0 && a[0] != 0xff &&
+	       memcmp(a, lo6, 16) != 0;
+}
+
+static int
+leg_add_valid(const struct dp_msg_leg_add *l)
+{
+	if (l->leg_id == DP_LEG_NONE || l->port >= DP_MAX_PORTS ||
+	    (l->flags & ~DP_LEG_F_ALL) != 0 || l->rtp_port == 0 ||
+	    l->rtcp_port == l->rtp_port || l->clock_hz > DP_LEG_CLOCK_MAX)
+		return -EINVAL;
+	if (addr_valid(l->family, l->family == AF_INET ? 32 : 128, l->addr))
+		return -EINVAL;
+	return addr_unicast(l->family, l->addr) ? 0 : -EINVAL;
+}
+
+static int
+leg_remote_valid(const struct dp_msg_leg_remote *r)
+{
+	if (r->leg_id == DP_LEG_NONE || r->rtp_port == 0 ||
+	    (r->flags & ~DP_LEG_REMOTE_RELATCH) != 0)
+		return -EINVAL;
+	if (addr_valid(r->family, r->family == AF_INET ? 32 : 128, r->addr))
+		return -EINVAL;
+	return addr_unicast(r->family, r->addr) ? 0 : -EINVAL;
+}
+
 int
 dp_msg_validate(const union dp_msg *m, unsigned int dir)
 {
@@ -71,7 +108,9 @@ dp_msg_validate(const union dp_msg *m, unsigned int dir)
 		return 0;
 	case DP_MSG_RESULT:
 		if (m->result.cmd_type == DP_MSG_NONE ||
-		    m->result.cmd_type >= DP_MSG_MAX || m->result.status > 0)
+		    m->result.cmd_type >= DP_MSG_MAX ||
+		    (m->result.status > 0 &&
+		     m->result.cmd_type != DP_MSG_LEG_BULK_DEL))
 			return -EINVAL;
 		return 0;
 	case DP_MSG_IF_ADDR_ADD:
@@ -92,6 +131,45 @@ dp_msg_validate(const union dp_msg *m, unsigned int dir)
 		return addr_valid(m->neigh.family,
 				  m->neigh.family == AF_INET ? 32 : 128,
 				  m->neigh.addr);
+	case DP_MSG_LEG_ADD:
+		return leg_add_valid(&m->leg_add);
+	case DP_MSG_LEG_MOD:
+		if (m->leg_mod.leg_id == DP_LEG_NONE ||
+		    (m->leg_mod.flags & ~DP_LEG_F_ALL) != 0 ||
+		    m->leg_mod.clock_hz > DP_LEG_CLOCK_MAX)
+			return -EINVAL;
+		return 0;
+	case DP_MSG_LEG_DEL:
+		return m->leg_del.leg_id == DP_LEG_NONE ? -EINVAL : 0;
+	case DP_MSG_LEG_BIND:
+		if (m->leg_bind.leg_id == DP_LEG_NONE ||
+		    m->leg_bind.leg_id == m->leg_bind.peer_id)
+			return -EINVAL;
+		return 0;
+	case DP_MSG_LEG_REMOTE:
+		return leg_remote_valid(&m->leg_remote);
+	case DP_MSG_LEG_DSCP:
+		if (m->leg_dscp.leg_id == DP_LEG_NONE ||
+		    (m->leg_dscp.dscp > 63 && m->leg_dscp.dscp != DP_DSCP_KEEP))
+			return -EINVAL;
+		return 0;
+	case DP_MSG_LEG_POLICE:
+		return m->leg_police.leg_id == DP_LEG_NONE ? -EINVAL : 0;
+	case DP_MSG_LEG_BULK_DEL:
+		if (m->leg_bulk_del.count == 0 ||
+		    (m->leg_bulk_del.port >= DP_MAX_PORTS &&
+		     m->leg_bulk_del.port != 0xffff))
+			return -EINVAL;
+		return 0;
+	case DP_MSG_LEG_LATCHED:
+		if (m->leg_latched.leg_id == DP_LEG_NONE ||
+		    m->leg_latched.rtcp > 1 || m->leg_latched.rtp_port == 0)
+			return -EINVAL;
+		return addr_valid(m->leg_latched.family,
+				  m->leg_latched.family == AF_INET ? 32 : 128,
+				  m->leg_latched.addr);
+	case DP_MSG_LEG_INACTIVE:
+		return m->leg_inactive.leg_id == DP_LEG_NONE ? -EINVAL : 0;
 	case DP_MSG_NONE:
 	case DP_MSG_MAX:
 		break;

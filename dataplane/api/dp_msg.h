@@ -35,7 +35,17 @@
 	X(IF_ADDR_ADD, dp_msg_if_addr, DP_DIR_CMD)                             \
 	X(IF_ADDR_DEL, dp_msg_if_addr, DP_DIR_CMD)                             \
 	X(IF_STATE, dp_msg_if_state, DP_DIR_EVT)                               \
-	X(NEIGH, dp_msg_neigh, DP_DIR_EVT)
+	X(NEIGH, dp_msg_neigh, DP_DIR_EVT)                                     \
+	X(LEG_ADD, dp_msg_leg_add, DP_DIR_CMD)                                 \
+	X(LEG_MOD, dp_msg_leg_mod, DP_DIR_CMD)                                 \
+	X(LEG_DEL, dp_msg_leg_id, DP_DIR_CMD)                                  \
+	X(LEG_BIND, dp_msg_leg_bind, DP_DIR_CMD)                               \
+	X(LEG_REMOTE, dp_msg_leg_remote, DP_DIR_CMD)                           \
+	X(LEG_DSCP, dp_msg_leg_dscp, DP_DIR_CMD)                               \
+	X(LEG_POLICE, dp_msg_leg_police, DP_DIR_CMD)                           \
+	X(LEG_BULK_DEL, dp_msg_leg_bulk_del, DP_DIR_CMD)                       \
+	X(LEG_LATCHED, dp_msg_leg_latched, DP_DIR_EVT)                         \
+	X(LEG_INACTIVE, dp_msg_leg_inactive, DP_DIR_EVT)
 
 enum dp_msg_type {
 	DP_MSG_NONE =
@@ -65,7 +75,7 @@ struct dp_msg_result {
 	struct dp_msg_hdr hdr;
 	uint16_t cmd_type; /* type of the command answered */
 	uint16_t pad;
-	int32_t status; /* 0 or a negative errno */
+	int32_t status; /* 0 or a negative errno; LEG_BULK_DEL: the count */
 };
 
 /* IF_ADDR_ADD / IF_ADDR_DEL: the ESG's own address on an interface. */
@@ -103,6 +113,141 @@ struct dp_msg_neigh {
 #define DP_NEIGH_FAILED 2
 #define DP_NEIGH_EXPIRED 3
 
+/*
+ * Media legs (docs/contract.md "Legs"). A leg is a local media endpoint:
+ * (interface, local address, local RTP port) and its RTCP port, or the
+ * RTP port alone with rtcp-mux (RFC 5761). Leg ids are chosen by the
+ * control plane, 0 .. max_legs - 1 (the size of the legs stats region).
+ * Ports are host order; addresses network order, IPv4 in the first 4
+ * bytes. Every command is answered by a RESULT.
+ */
+#define DP_LEG_NONE 0xffffffffu /* "no leg" in LEG_BIND */
+
+/* Leg flags (LEG_ADD, LEG_MOD). */
+#define DP_LEG_F_LATCH                                                         \
+	0x01 /* learn the remote from the first valid
+			       * packet (symmetric RTP behind NAT) */
+#define DP_LEG_F_SAME_IP                                                       \
+	0x02 /* ... only from the signalled remote's IP,
+			       * any port */
+#define DP_LEG_F_STRICT                                                        \
+	0x04 /* once latched (or with a signalled remote
+			       * and no latching) accept that source only:
+			       * no re-latch, RTP bleed protection */
+#define DP_LEG_F_ALL 0x07
+#define DP_LEG_CLOCK_MAX 1000000 /* Hz: beyond any RTP clock (RFC 3551) */
+
+/* LEG_ADD: create a leg, unbound, with no remote. -EEXIST for an id or
+ * an endpoint in use, -EADDRNOTAVAIL for an address not ours, -ERANGE for
+ * a port outside dataplane.media_port_min..max, -ENOSPC when full. */
+struct dp_msg_leg_add {
+	struct dp_msg_hdr hdr;
+	uint32_t leg_id;
+	uint16_t port;	     /* interface index */
+	uint8_t family;	     /* AF_INET or AF_INET6 */
+	uint8_t flags;	     /* DP_LEG_F_* */
+	uint16_t rtp_port;   /* local UDP port, even by RFC 3550 11 */
+	uint16_t rtcp_port;  /* local; 0: rtcp-mux on rtp_port (RFC 5761) */
+	uint32_t idle_ms;    /* LEG_INACTIVE after this long silent; 0: never */
+	uint32_t clock_hz;   /* RTP clock for jitter (RFC 3550 A.8); 0: 8000 */
+	uint16_t relatch_ms; /* without STRICT: a new source may take over
+			      * after the latched one is silent this long */
+	uint8_t pad[2];
+	uint8_t addr[16]; /* local address, one of the interface's own */
+};
+
+/* LEG_MOD: change flags and timers; the latched remote is kept. */
+struct dp_msg_leg_mod {
+	struct dp_msg_hdr hdr;
+	uint32_t leg_id;
+	uint8_t flags;
+	uint8_t pad;
+	uint16_t relatch_ms;
+	uint32_t idle_ms;
+	uint32_t clock_hz;
+};
+
+/* LEG_DEL: remove a leg (and unbind its peer). */
+struct dp_msg_leg_id {
+	struct dp_msg_hdr hdr;
+	uint32_t leg_id;
+	uint32_t pad;
+};
+
+/* LEG_BIND: a's media goes out of b and b's out of a. peer_id
+ * DP_LEG_NONE unbinds leg_id (and its former peer). */
+struct dp_msg_leg_bind {
+	struct dp_msg_hdr hdr;
+	uint32_t leg_id;
+	uint32_t peer_id;
+};
+
+/* LEG_REMOTE: the remote endpoint signalled in SDP; same family as the
+ * leg. rtcp_port 0: rtp_port + 1, or rtp_port with rtcp-mux. */
+#define DP_LEG_REMOTE_RELATCH 0x01 /* forget the latched source */
+struct dp_msg_leg_remote {
+	struct dp_msg_hdr hdr;
+	uint32_t leg_id;
+	uint8_t family;
+	uint8_t flags; /* DP_LEG_REMOTE_* */
+	uint16_t rtp_port;
+	uint16_t rtcp_port;
+	uint8_t pad[2];
+	uint8_t addr[16];
+};
+
+/* LEG_DSCP: DSCP (RFC 2474) of the packets sent out of this leg;
+ * DP_DSCP_KEEP copies the received packet's. */
+#define DP_DSCP_KEEP 0xff
+struct dp_msg_leg_dscp {
+	struct dp_msg_hdr hdr;
+	uint32_t leg_id;
+	uint8_t dscp; /* 0..63 or DP_DSCP_KEEP */
+	uint8_t pad[3];
+};
+
+/* LEG_POLICE: token buckets on what the leg receives; 0 = no limit. */
+struct dp_msg_leg_police {
+	struct dp_msg_hdr hdr;
+	uint32_t leg_id;
+	uint32_t pps;	      /* packets per second */
+	uint32_t burst_pkts;  /* bucket depth; 0: pps / 10, at least 8 */
+	uint32_t kbps;	      /* kbit/s of IP packets */
+	uint32_t burst_bytes; /* bucket depth; 0: 100 ms of kbps, >= 1500 */
+	uint32_t pad;
+};
+
+/* LEG_BULK_DEL: every leg with first_id <= id < first_id + count (count
+ * 0xffffffff: all) and, unless port is 0xffff, on that interface. The
+ * RESULT status is the number deleted (>= 0). */
+struct dp_msg_leg_bulk_del {
+	struct dp_msg_hdr hdr;
+	uint32_t first_id;
+	uint32_t count;
+	uint16_t port;
+	uint8_t pad[6];
+};
+
+/* LEG_LATCHED: the leg (re)learned its remote from a received packet. */
+struct dp_msg_leg_latched {
+	struct dp_msg_hdr hdr;
+	uint32_t leg_id;
+	uint8_t family;
+	uint8_t rtcp;	   /* 1: learned from RTCP (non-mux RTCP port) */
+	uint16_t rtp_port; /* the source port */
+	uint32_t latches;  /* how many times this leg latched */
+	uint8_t pad[4];
+	uint8_t addr[16];
+};
+
+/* LEG_INACTIVE: nothing received for idle_ms (once per silence). */
+struct dp_msg_leg_inactive {
+	struct dp_msg_hdr hdr;
+	uint32_t leg_id;
+	uint32_t idle_ms;
+	uint64_t last_rx_ns; /* CLOCK_MONOTONIC; 0: never received */
+};
+
 /* One ring slot: the union of all messages. */
 union dp_msg {
 	struct dp_msg_hdr hdr;
@@ -111,6 +256,16 @@ union dp_msg {
 	struct dp_msg_if_addr if_addr; /* IF_ADDR_ADD, IF_ADDR_DEL */
 	struct dp_msg_if_state if_state;
 	struct dp_msg_neigh neigh;
+	struct dp_msg_leg_add leg_add;
+	struct dp_msg_leg_mod leg_mod;
+	struct dp_msg_leg_id leg_del;
+	struct dp_msg_leg_bind leg_bind;
+	struct dp_msg_leg_remote leg_remote;
+	struct dp_msg_leg_dscp leg_dscp;
+	struct dp_msg_leg_police leg_police;
+	struct dp_msg_leg_bulk_del leg_bulk_del;
+	struct dp_msg_leg_latched leg_latched;
+	struct dp_msg_leg_inactive leg_inactive;
 	uint8_t raw[DP_MSG_SIZE];
 };
 #define DP_MSG_FITS(name, st, dir)                                             \
@@ -125,6 +280,21 @@ _Static_assert(sizeof(struct dp_msg_result) == 16, "dp_msg_result size");
 _Static_assert(sizeof(struct dp_msg_if_addr) == 28, "dp_msg_if_addr size");
 _Static_assert(sizeof(struct dp_msg_if_state) == 24, "dp_msg_if_state size");
 _Static_assert(sizeof(struct dp_msg_neigh) == 36, "dp_msg_neigh size");
+_Static_assert(sizeof(struct dp_msg_leg_add) == 48, "dp_msg_leg_add size");
+_Static_assert(sizeof(struct dp_msg_leg_mod) == 24, "dp_msg_leg_mod size");
+_Static_assert(sizeof(struct dp_msg_leg_id) == 16, "dp_msg_leg_id size");
+_Static_assert(sizeof(struct dp_msg_leg_bind) == 16, "dp_msg_leg_bind size");
+_Static_assert(sizeof(struct dp_msg_leg_remote) == 36,
+	       "dp_msg_leg_remote size");
+_Static_assert(sizeof(struct dp_msg_leg_dscp) == 16, "dp_msg_leg_dscp size");
+_Static_assert(sizeof(struct dp_msg_leg_police) == 32,
+	       "dp_msg_leg_police size");
+_Static_assert(sizeof(struct dp_msg_leg_bulk_del) == 24,
+	       "dp_msg_leg_bulk_del size");
+_Static_assert(sizeof(struct dp_msg_leg_latched) == 40,
+	       "dp_msg_leg_latched size");
+_Static_assert(sizeof(struct dp_msg_leg_inactive) == 24,
+	       "dp_msg_leg_inactive size");
 _Static_assert(sizeof(union dp_msg) == DP_MSG_SIZE, "ring slot size");
 
 /* Packets on the punt (dp -> cp) and inject (cp -> dp) rings. */

@@ -100,6 +100,7 @@ fill_sizes(struct dp_shm_sizes *s)
 	s->stats = sizeof(struct dp_stats);
 	s->stats_port = sizeof(struct dp_stats_port);
 	s->stats_lcore = sizeof(struct dp_stats_lcore);
+	s->leg_stats = sizeof(struct dp_leg_stats);
 	s->nb_msg = DP_MSG_MAX;
 	for (t = 0; t < DP_MSG_MAX; t++)
 		s->msg[t] = (uint16_t)dp_msg_size(t);
@@ -140,6 +141,12 @@ layout(struct dp_shm_region r[DP_SHM_R_MAX], const struct dp_shm_params *p)
 	r[DP_SHM_R_STATS].count = 0;
 	r[DP_SHM_R_STATS].esize = 0;
 	off += r[DP_SHM_R_STATS].size;
+	r[DP_SHM_R_LEGS].off = off;
+	r[DP_SHM_R_LEGS].size = align_up(
+		(uint64_t)p->max_legs * sizeof(struct dp_leg_stats), SHM_ALIGN);
+	r[DP_SHM_R_LEGS].count = p->max_legs;
+	r[DP_SHM_R_LEGS].esize = sizeof(struct dp_leg_stats);
+	off += r[DP_SHM_R_LEGS].size;
 	return align_up(off, 4096);
 }
 
@@ -190,7 +197,8 @@ dp_shm_create(const char *instance, const struct dp_shm_params *p,
 	if (p == NULL || shmp == NULL)
 		return -EINVAL;
 	if (!pow2(p->cmd_count) || !pow2(p->evt_count) ||
-	    !pow2(p->punt_count) || !pow2(p->inject_count))
+	    !pow2(p->punt_count) || !pow2(p->inject_count) ||
+	    p->max_legs == 0 || p->max_legs > DP_SHM_MAX_LEGS)
 		return -EINVAL;
 
 	shm = calloc(1, sizeof(*shm));
@@ -261,6 +269,7 @@ dp_shm_create(const char *instance, const struct dp_shm_params *p,
 		}
 	}
 	dp_stats_init(dp_shm_stats(shm));
+	dp_shm_stats(shm)->max_legs = p->max_legs;
 
 	if (fstat(fd, &sb) < 0) {
 		err = -errno;
@@ -382,6 +391,16 @@ dp_shm_check_hdr(const struct dp_shm_hdr *h, uint64_t file_size, char *why,
 					       "stats region too small");
 			continue;
 		}
+		if (i == DP_SHM_R_LEGS) {
+			if (r->count == 0 || r->count > DP_SHM_MAX_LEGS ||
+			    r->esize != sizeof(struct dp_leg_stats) ||
+			    (uint64_t)r->count * r->esize > r->size)
+				return why_set(why, whylen, -EBADF,
+					       "legs region: bad count %u or "
+					       "slot %u",
+					       r->count, r->esize);
+			continue;
+		}
 		if (!pow2(r->count) || r->esize != esize ||
 		    (uint64_t)rte_ring_get_memsize_elem(esize, r->count) >
 			    r->size)
@@ -486,6 +505,17 @@ dp_shm_stats(struct dp_shm *shm)
 
 	return (struct dp_stats *)((uint8_t *)shm->base +
 				   h->region[DP_SHM_R_STATS].off);
+}
+
+struct dp_leg_stats *
+dp_shm_legs(struct dp_shm *shm, uint32_t *countp)
+{
+	const struct dp_shm_hdr *h = shm->base;
+
+	if (countp != NULL)
+		*countp = h->region[DP_SHM_R_LEGS].count;
+	return (struct dp_leg_stats *)((uint8_t *)shm->base +
+				       h->region[DP_SHM_R_LEGS].off);
 }
 
 const struct dp_shm_side_stats *

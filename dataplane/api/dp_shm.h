@@ -10,6 +10,7 @@
  *   punt ring              dp -> cp, struct dp_pkt_msg slots
  *   inject ring            cp -> dp, struct dp_pkt_msg slots
  *   stats region           struct dp_stats
+ *   legs region            struct dp_leg_stats[max_legs], by leg id
  *
  * Rings are rte_rings initialised in place with rte_ring_init(); they need
  * no EAL. A consumer copies a message out of the ring before it validates
@@ -27,8 +28,9 @@
 #include "dp_stats.h"
 
 #define DP_SHM_MAGIC 0x31304d4853475345ULL /* "ESGSHM01" little-endian */
-#define DP_API_VERSION 1
+#define DP_API_VERSION 2
 #define DP_SHM_DIR "/dev/shm"
+#define DP_SHM_MAX_LEGS (1u << 24)
 
 enum dp_shm_region_id {
 	DP_SHM_R_CMD,
@@ -36,14 +38,15 @@ enum dp_shm_region_id {
 	DP_SHM_R_PUNT,
 	DP_SHM_R_INJECT,
 	DP_SHM_R_STATS,
+	DP_SHM_R_LEGS,
 	DP_SHM_R_MAX
 };
 
 struct dp_shm_region {
 	uint64_t off;	/* from the start of the segment */
 	uint64_t size;	/* bytes */
-	uint32_t count; /* ring slots (0 for the stats region) */
-	uint32_t esize; /* bytes per slot (0 for the stats region) */
+	uint32_t count; /* ring slots, leg slots; 0 for the stats region */
+	uint32_t esize; /* bytes per slot; 0 for the stats region */
 };
 
 enum dp_shm_state {
@@ -60,6 +63,7 @@ struct dp_shm_sizes {
 	uint32_t stats;
 	uint32_t stats_port;
 	uint32_t stats_lcore;
+	uint32_t leg_stats;
 	uint32_t nb_msg;  /* DP_MSG_MAX */
 	uint16_t msg[32]; /* sizeof each message, by type */
 };
@@ -86,11 +90,12 @@ struct dp_shm_params {
 	uint32_t evt_count;
 	uint32_t punt_count;
 	uint32_t inject_count;
+	uint32_t max_legs; /* legs region slots, 1 .. 1 << 24 */
 };
 #define DP_SHM_PARAMS_DEFAULT                                                  \
 	{                                                                      \
 		.cmd_count = 4096, .evt_count = 4096, .punt_count = 256,       \
-		.inject_count = 256                                            \
+		.inject_count = 256, .max_legs = 65536                         \
 	}
 
 /* Counters of what a side refused; each side has its own. */
@@ -130,6 +135,8 @@ int dp_shm_check_hdr(const struct dp_shm_hdr *h, uint64_t file_size, char *why,
 
 struct dp_shm_hdr *dp_shm_hdr(struct dp_shm *shm);
 struct dp_stats *dp_shm_stats(struct dp_shm *shm);
+/* The legs region: *countp slots indexed by leg id. */
+struct dp_leg_stats *dp_shm_legs(struct dp_shm *shm, uint32_t *countp);
 const struct dp_shm_side_stats *dp_shm_side_stats(const struct dp_shm *shm);
 
 /* Dataplane main lcore: publish liveness. */

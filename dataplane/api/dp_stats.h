@@ -71,7 +71,20 @@
 	  "another host advertises one of our IPv6 addresses")                 \
 	X(ICMP_BCAST, "icmp_bcast", "ICMP echo to a broadcast address")        \
 	X(NEIGH_FULL, "neigh_full", "neighbour table full")                    \
-	X(MBUF_CHAINED, "mbuf_chained", "frame spans several mbufs")
+	X(MBUF_CHAINED, "mbuf_chained", "frame spans several mbufs")           \
+	X(MEDIA_NO_LEG, "media_no_leg",                                        \
+	  "UDP to the media port range without a leg")                         \
+	X(MEDIA_NOT_RTP, "media_not_rtp",                                      \
+	  "not RTP/RTCP by its first byte (RFC 7983): STUN, DTLS, other")      \
+	X(RTP_BAD, "rtp_bad", "RTP/RTCP version not 2 or header truncated")    \
+	X(IP4_OPTIONS, "ip4_options", "IPv4 options on media")                 \
+	X(IP6_EXT, "ip6_ext", "IPv6 extension header on media")                \
+	X(LEG_SRC, "leg_src", "media from a source the leg does not accept")   \
+	X(LEG_POLICE, "leg_police", "over the leg's packet or bit rate")       \
+	X(LEG_NO_PEER, "leg_no_peer",                                          \
+	  "leg unbound, or its peer has no remote yet")                        \
+	X(LEG_MTU, "leg_mtu", "relayed packet larger than the egress MTU")     \
+	X(HANDOFF_FULL, "handoff_full", "ring to the leg's worker full")
 
 enum dp_drop {
 #define DP_DROP_ENUM(n, s, d) DP_DROP_##n,
@@ -104,7 +117,14 @@ enum dp_drop {
 	X(PONG_RX, "pong_rx")                                                  \
 	X(PING_RX, "ping_rx")                                                  \
 	X(NEIGH_FAILED, "neigh_failed")                                        \
-	X(ND_DAD_DEFEND, "nd_dad_defend")
+	X(ND_DAD_DEFEND, "nd_dad_defend")                                      \
+	X(RELAY_TX, "relay_tx")                                                \
+	X(RELAY_RESOLVE, "relay_resolve")                                      \
+	X(HANDOFF_TX, "handoff_tx")                                            \
+	X(HANDOFF_RX, "handoff_rx")                                            \
+	X(LEG_LATCH, "leg_latch")                                              \
+	X(LEG_INACTIVE, "leg_inactive")                                        \
+	X(LEG_CMD_FAIL, "leg_cmd_fail")
 
 enum dp_cnt {
 #define DP_CNT_ENUM(n, s) DP_CNT_##n,
@@ -168,15 +188,64 @@ _Static_assert(sizeof(struct dp_stats_lcore) % 64 == 0, "cache-line multiple");
 struct dp_stats {
 	uint32_t nb_ports;
 	uint32_t nb_lcores;
-	uint32_t nb_drops; /* DP_DROP_MAX of the writer */
-	uint32_t nb_cnts;  /* DP_CNT_MAX of the writer */
-	uint8_t pad[48];
+	uint32_t nb_drops;     /* DP_DROP_MAX of the writer */
+	uint32_t nb_cnts;      /* DP_CNT_MAX of the writer */
+	uint32_t nb_leg_drops; /* DP_LEG_DROP_MAX of the writer */
+	uint32_t max_legs;     /* slots in the legs region */
+	uint8_t pad[40];
 	char drop_names[DP_STATS_MAX_DROPS][DP_STAT_NAME_LEN];
 	char cnt_names[DP_STATS_MAX_CNTS][DP_STAT_NAME_LEN];
+	char leg_drop_names[8][DP_STAT_NAME_LEN];
 	struct dp_stats_port port[DP_MAX_PORTS];
 	struct dp_stats_lcore lcore[DP_MAX_LCORES];
 };
 _Static_assert(sizeof(struct dp_stats) % 64 == 0, "cache-line multiple");
+
+/*
+ * Per leg (legs region of the segment, indexed by leg id): written only
+ * by the worker that owns the leg, read by anyone. The dataplane zeroes a
+ * slot before a new leg with that id receives anything; gen tells a reader
+ * that the id was reused between two reads.
+ */
+#define DP_LEG_DROP_LIST(X)                                                    \
+	X(SRC, "src", "from a source the leg does not accept")                 \
+	X(POLICE, "police", "over the leg's packet or bit rate")               \
+	X(NO_PEER, "no_peer", "unbound, or the peer has no remote")            \
+	X(NOT_RTP, "not_rtp", "not RTP/RTCP, or a bad RTP/RTCP header")        \
+	X(OTHER, "other", "no route, MTU, ring or queue full")
+
+enum dp_leg_drop {
+#define DP_LEG_DROP_ENUM(n, s, d) DP_LEG_DROP_##n,
+	DP_LEG_DROP_LIST(DP_LEG_DROP_ENUM)
+#undef DP_LEG_DROP_ENUM
+		DP_LEG_DROP_MAX
+};
+#define DP_LEG_STATS_DROPS 5
+_Static_assert(DP_LEG_DROP_MAX <= DP_LEG_STATS_DROPS, "leg drop slots");
+
+struct dp_leg_stats {
+	uint64_t rx_pkts;  /* accepted from the leg's remote */
+	uint64_t rx_bytes; /* their IP bytes */
+	uint64_t fwd_pkts; /* of those, sent out of the peer leg */
+	uint64_t fwd_bytes;
+	uint64_t last_rx_ns; /* CLOCK_MONOTONIC of the last accepted */
+	uint32_t rtcp_pkts;  /* of rx_pkts, RTCP (RFC 3550 6, RFC 5761 4) */
+	uint32_t gen;	     /* bumped each time the id is (re)used */
+	/* RTP receiver statistics, RFC 3550 A.1 / A.3 / A.8 */
+	uint32_t ssrc;	       /* current sender */
+	uint32_t ssrc_changes; /* a new SSRC restarted the statistics */
+	uint32_t rtp_received; /* RTP packets since the SSRC started */
+	uint32_t ext_max_seq;  /* cycles << 16 | highest seq seen */
+	uint32_t base_seq;     /* first seq of this SSRC (extended) */
+	uint32_t jitter;       /* A.8 estimate x 16, RTP timestamp units */
+	uint32_t transit;      /* A.8: last relative transit time */
+	uint32_t latches;      /* remote learned or re-learned */
+	uint64_t drops[DP_LEG_STATS_DROPS]; /* enum dp_leg_drop */
+	uint8_t in_use;			    /* 1 while the leg exists */
+	uint8_t flags;			    /* DP_LEG_F_* as installed */
+	uint8_t pad[6];
+};
+_Static_assert(sizeof(struct dp_leg_stats) == 128, "two cache lines");
 
 /* Fill the name tables (the dataplane calls it once at create). */
 void dp_stats_init(struct dp_stats *st);

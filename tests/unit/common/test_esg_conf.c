@@ -103,6 +103,16 @@ static const struct {
 	 "dataplane.eal_args[1]: must be a string of 1..127 bytes"},
 	{"{\"interfaces\":[],\"dataplane\":{\"idle_sleep_us\":10001}}",
 	 "dataplane.idle_sleep_us: 10001 is out of range 0..10000"},
+	{"{\"interfaces\":[],\"dataplane\":{\"max_legs\":1}}",
+	 "dataplane.max_legs: 1 is out of range 2..16777216"},
+	{"{\"interfaces\":[],\"dataplane\":{\"media_port_min\":80}}",
+	 "dataplane.media_port_min: 80 is out of range 1024..65535"},
+	{"{\"interfaces\":[],\"dataplane\":{\"media_port_min\":20000,"
+	 "\"media_port_max\":19999}}",
+	 "dataplane.media_port_max: 19999 is below media_port_min 20000"},
+	{"{\"interfaces\":[],\"controlplane\":{\"sip_port\":20000}}",
+	 "controlplane.sip_port: 20000 lies in the media port range "
+	 "16384..32767"},
 	{"{\"interfaces\":[],\"dataplane\":{\"mbuf\":1}}",
 	 "dataplane.mbuf: unknown key"},
 	{"{\"interfaces\":[],\"controlplane\":{\"sip_port\":70000}}",

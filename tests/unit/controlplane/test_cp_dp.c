@@ -66,7 +66,7 @@ teardown(void **state)
 static struct dp_shm *
 fake_dp(uint64_t now)
 {
-	const struct dp_shm_params p = {64, 64, 2, 2};
+	const struct dp_shm_params p = {64, 64, 2, 2, 16};
 	struct dp_shm *shm = NULL;
 
 	assert_int_equal(dp_shm_create(inst, &p, &shm), 0);

@@ -81,7 +81,7 @@ attach_h(struct cp_dp *dp, uint64_t epoch, uint64_t now_ns, void *arg)
 static struct dp_shm *
 fake_dp(uint64_t now)
 {
-	const struct dp_shm_params p = {64, 64, 2, 2};
+	const struct dp_shm_params p = {64, 64, 2, 2, 16};
 	struct dp_shm *shm = NULL;
 
 	assert_int_equal(dp_shm_create(inst, &p, &shm), 0);
