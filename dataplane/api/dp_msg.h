@@ -123,17 +123,17 @@ struct dp_msg_neigh {
  */
 #define DP_LEG_NONE 0xffffffffu /* "no leg" in LEG_BIND */
 
-/* Leg flags (LEG_ADD, LEG_MOD). */
-#define DP_LEG_F_LATCH                                                         \
-	0x01 /* learn the remote from the first valid
-			       * packet (symmetric RTP behind NAT) */
-#define DP_LEG_F_SAME_IP                                                       \
-	0x02 /* ... only from the signalled remote's IP,
-			       * any port */
-#define DP_LEG_F_STRICT                                                        \
-	0x04 /* once latched (or with a signalled remote
-			       * and no latching) accept that source only:
-			       * no re-latch, RTP bleed protection */
+/*
+ * Leg flags (LEG_ADD, LEG_MOD); docs/relay.md "Latching" has the rules.
+ * LATCH: learn the remote from the first valid packet (symmetric RTP
+ *   behind NAT, RFC 4961).
+ * SAME_IP: ... only from the signalled remote's IP address, any port.
+ * STRICT: once latched (or, without LATCH, given a signalled remote)
+ *   accept that source only: no re-latch (RTP bleed protection).
+ */
+#define DP_LEG_F_LATCH 0x01
+#define DP_LEG_F_SAME_IP 0x02
+#define DP_LEG_F_STRICT 0x04
 #define DP_LEG_F_ALL 0x07
 #define DP_LEG_CLOCK_MAX 1000000 /* Hz: beyond any RTP clock (RFC 3551) */
 
