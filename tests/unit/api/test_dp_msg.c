@@ -111,12 +111,186 @@ test_validate(void **state)
 	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), -EINVAL);
 }
 
+static union dp_msg
+msg(uint16_t type)
+{
+	union dp_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = type;
+	m.hdr.len = (uint16_t)dp_msg_size(type);
+	return m;
+}
+
+static union dp_msg
+leg_add(uint8_t family)
+{
+	union dp_msg m = msg(DP_MSG_LEG_ADD);
+
+	m.leg_add.leg_id = 7;
+	m.leg_add.family = family;
+	m.leg_add.rtp_port = 20000;
+	m.leg_add.rtcp_port = 20001;
+	m.leg_add.flags = DP_LEG_F_LATCH | DP_LEG_F_STRICT;
+	if (family == AF_INET) {
+		m.leg_add.addr[0] = 192;
+		m.leg_add.addr[3] = 1;
+	} else {
+		m.leg_add.addr[0] = 0x20;
+		m.leg_add.addr[15] = 1;
+	}
+	return m;
+}
+
+/* Every LEG_* field dp_msg_validate() can judge without the leg table. */
+static void
+test_validate_legs(void **state)
+{
+	union dp_msg m;
+
+	(void)state;
+	assert_int_equal(dp_msg_size(DP_MSG_LEG_ADD), 48);
+	assert_string_equal(dp_msg_name(DP_MSG_LEG_BULK_DEL), "LEG_BULK_DEL");
+
+	m = leg_add(AF_INET);
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), -EBADMSG);
+	m = leg_add(AF_INET6);
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.leg_add.rtcp_port = 0; /* rtcp-mux, RFC 5761 */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.leg_add.rtcp_port = m.leg_add.rtp_port;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = leg_add(AF_INET);
+	m.leg_add.leg_id = DP_LEG_NONE;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = leg_add(AF_INET);
+	m.leg_add.port = DP_MAX_PORTS;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = leg_add(AF_INET);
+	m.leg_add.flags = 0x08;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = leg_add(AF_INET);
+	m.leg_add.rtp_port = 0;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = leg_add(AF_INET);
+	m.leg_add.clock_hz = DP_LEG_CLOCK_MAX + 1;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = leg_add(AF_INET);
+	m.leg_add.addr[0] = 224; /* a local media address is unicast */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m.leg_add.addr[0] = 127;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = leg_add(AF_INET);
+	memset(m.leg_add.addr, 0, 4);
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = leg_add(AF_INET);
+	m.leg_add.addr[4] = 1;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = leg_add(AF_INET6);
+	m.leg_add.addr[0] = 0xff;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = leg_add(AF_INET6);
+	memset(m.leg_add.addr, 0, 16);
+	m.leg_add.addr[15] = 1; /* ::1 */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = leg_add(AF_UNIX);
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+
+	m = msg(DP_MSG_LEG_REMOTE);
+	m.leg_remote.leg_id = 1;
+	m.leg_remote.family = AF_INET;
+	m.leg_remote.addr[0] = 198;
+	m.leg_remote.rtp_port = 4000;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.leg_remote.flags = DP_LEG_REMOTE_RELATCH;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.leg_remote.flags = 2;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m.leg_remote.flags = 0;
+	m.leg_remote.rtp_port = 0;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m.leg_remote.rtp_port = 4000;
+	m.leg_remote.addr[0] = 255; /* broadcast / class E */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+
+	m = msg(DP_MSG_LEG_MOD);
+	m.leg_mod.leg_id = 3;
+	m.leg_mod.flags = DP_LEG_F_ALL;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.leg_mod.flags = 0x80;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+
+	m = msg(DP_MSG_LEG_DEL);
+	m.leg_del.leg_id = 0;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.leg_del.leg_id = DP_LEG_NONE;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+
+	m = msg(DP_MSG_LEG_BIND);
+	m.leg_bind.leg_id = 1;
+	m.leg_bind.peer_id = 2;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.leg_bind.peer_id = DP_LEG_NONE; /* unbind */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.leg_bind.peer_id = 1; /* a leg is not its own peer */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+
+	m = msg(DP_MSG_LEG_DSCP);
+	m.leg_dscp.leg_id = 1;
+	m.leg_dscp.dscp = 46; /* EF, RFC 3246 */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.leg_dscp.dscp = DP_DSCP_KEEP;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.leg_dscp.dscp = 64;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+
+	m = msg(DP_MSG_LEG_POLICE);
+	m.leg_police.leg_id = 1;
+	m.leg_police.pps = 100;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+
+	m = msg(DP_MSG_LEG_BULK_DEL);
+	m.leg_bulk_del.count = 0xffffffff;
+	m.leg_bulk_del.port = 0xffff;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.leg_bulk_del.port = DP_MAX_PORTS;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m.leg_bulk_del.port = 1;
+	m.leg_bulk_del.count = 0;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+
+	/* RESULT of a bulk delete carries a count */
+	m = msg(DP_MSG_RESULT);
+	m.result.cmd_type = DP_MSG_LEG_BULK_DEL;
+	m.result.status = 42;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), 0);
+	m.result.cmd_type = DP_MSG_LEG_DEL;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), -EINVAL);
+
+	m = msg(DP_MSG_LEG_LATCHED);
+	m.leg_latched.leg_id = 9;
+	m.leg_latched.family = AF_INET6;
+	m.leg_latched.addr[0] = 0x20;
+	m.leg_latched.rtp_port = 30000;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), 0);
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EBADMSG);
+	m.leg_latched.rtcp = 2;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), -EINVAL);
+
+	m = msg(DP_MSG_LEG_INACTIVE);
+	m.leg_inactive.leg_id = 9;
+	m.leg_inactive.idle_ms = 5000;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_and_sizes),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_validate_legs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
