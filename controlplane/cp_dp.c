@@ -61,6 +61,8 @@ struct cp_dp {
 	struct list pending; /* oldest first */
 	cp_dp_attach_h *attachh;
 	void *arg;
+	cp_dp_leg_h *legh; /* media leg events */
+	void *leg_arg;
 	struct cp_dp_counters c;
 	struct dp_shm_side_stats shm_prev; /* of earlier attaches */
 };
@@ -461,13 +463,23 @@ on_neigh(struct cp_dp *dp, const union dp_msg *m)
 		a[5]);
 }
 
-/* Media leg events: logged here; the media module takes them later. */
+void
+cp_dp_set_leg_h(struct cp_dp *dp, cp_dp_leg_h *legh, void *arg)
+{
+	dp->legh = legh;
+	dp->leg_arg = arg;
+}
+
+/* Media leg events: to the media leg table (cp_leg) when there is one. */
 static void
-on_leg_evt(struct cp_dp *dp, const union dp_msg *m)
+on_leg_evt(struct cp_dp *dp, const union dp_msg *m, uint64_t now_ns)
 {
 	char addr[INET6_ADDRSTRLEN] = "?";
 
-	(void)dp;
+	if (dp->legh != NULL) {
+		dp->legh(m, now_ns, dp->leg_arg);
+		return;
+	}
 	if (m->hdr.type == DP_MSG_LEG_LATCHED) {
 		inet_ntop(m->leg_latched.family, m->leg_latched.addr, addr,
 			  sizeof(addr));
@@ -503,7 +515,7 @@ dispatch(struct cp_dp *dp, const union dp_msg *m, uint64_t now_ns)
 		return;
 	case DP_MSG_LEG_LATCHED:
 	case DP_MSG_LEG_INACTIVE:
-		on_leg_evt(dp, m);
+		on_leg_evt(dp, m, now_ns);
 		return;
 	case DP_MSG_IF_ADDR_ADD:
 	case DP_MSG_IF_ADDR_DEL:

@@ -72,6 +72,11 @@ typedef void(cp_dp_attach_h)(struct cp_dp *dp, uint64_t epoch, uint64_t now_ns,
  * dataplane), or ETIMEDOUT as -ETIMEDOUT when none came in time. */
 typedef void(cp_dp_result_h)(const union dp_msg *cmd, int status, void *arg);
 
+/* A media leg event (LEG_LATCHED, LEG_INACTIVE), already validated. The
+ * media leg table (controlplane/media/cp_leg.c) installs itself here;
+ * without a handler the link logs the event. */
+typedef void(cp_dp_leg_h)(const union dp_msg *evt, uint64_t now_ns, void *arg);
+
 int cp_dp_alloc(struct cp_dp **dpp, const struct cp_dp_cfg *cfg,
 		uint64_t now_ns, cp_dp_attach_h *attachh, void *arg);
 /*
@@ -89,6 +94,9 @@ int cp_dp_poll(struct cp_dp *dp, uint64_t now_ns);
  */
 int cp_dp_send(struct cp_dp *dp, union dp_msg *m, uint64_t now_ns,
 	       cp_dp_result_h *resh, void *arg);
+
+/* Route leg events to legh (NULL: back to logging them). */
+void cp_dp_set_leg_h(struct cp_dp *dp, cp_dp_leg_h *legh, void *arg);
 
 enum cp_dp_state cp_dp_state(const struct cp_dp *dp);
 uint64_t cp_dp_epoch(const struct cp_dp *dp); /* 0 when not attached */
