@@ -2,11 +2,13 @@
 /*
  * esgctl: command-line tool of esg (docs/esgctl.md).
  *   esgctl [-c CONF.json | --instance NAME] stats [--json]
+ *   esgctl [-c CONF.json | --instance NAME] legs [--json] [--all] [ID...]
  *   esgctl version | --help
  * Exit codes: 0 ok, 1 dataplane not running (or unusable), 2 usage.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +32,32 @@ usage(FILE *f)
 		"commands:\n"
 		"  stats [--json]       ports, lcores, drop reasons and "
 		"counters\n"
+		"  legs [--json] [--all] [ID...]\n"
+		"                       media legs: traffic, RTP statistics, "
+		"drops\n"
+		"                       (--all: deleted legs' last figures "
+		"too)\n"
 		"  version              versions of esgctl and the contract\n"
 		"exit codes: 0 ok, 1 dataplane not running, 2 usage error\n");
+}
+
+/* Exit code of a failed attach, with its message. */
+static int
+attach_failed(const char *instance, int err, const char *why)
+{
+	switch (err) {
+	case -ENOENT:
+	case -EAGAIN:
+	case -ESRCH:
+		fprintf(stderr,
+			"esgctl: dataplane not running (instance %s): %s\n",
+			instance, why);
+		return ESGCTL_NOT_RUNNING;
+	default:
+		fprintf(stderr, "esgctl: cannot read instance %s: %s\n",
+			instance, why[0] != '\0' ? why : strerror(-err));
+		return ESGCTL_NOT_RUNNING;
+	}
 }
 
 static int
@@ -63,21 +89,8 @@ cmd_stats(const char *instance, int argc, char **argv)
 		return ESGCTL_USAGE;
 	}
 	err = esgctl_snap_take(instance, &snap, why, sizeof(why));
-	switch (err) {
-	case 0:
-		break;
-	case -ENOENT:
-	case -EAGAIN:
-	case -ESRCH:
-		fprintf(stderr,
-			"esgctl: dataplane not running (instance %s): %s\n",
-			instance, why);
-		return ESGCTL_NOT_RUNNING;
-	default:
-		fprintf(stderr, "esgctl: cannot read instance %s: %s\n",
-			instance, why[0] != '\0' ? why : strerror(-err));
-		return ESGCTL_NOT_RUNNING;
-	}
+	if (err)
+		return attach_failed(instance, err, why);
 	if (!json) {
 		esgctl_stats_print(stdout, &snap);
 		return ESGCTL_OK;
@@ -93,6 +106,90 @@ cmd_stats(const char *instance, int argc, char **argv)
 	fputc('\n', stdout);
 	json_decref(doc);
 	return ESGCTL_OK;
+}
+
+/* A leg id: decimal, 0 .. 2^32 - 2 (DP_LEG_NONE is no leg). */
+static bool
+parse_id(const char *s, uint32_t *idp)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v >= DP_LEG_NONE)
+		return false;
+	*idp = (uint32_t)v;
+	return true;
+}
+
+static int
+cmd_legs(const char *instance, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"all", no_argument, NULL, 'a'},
+		{NULL, 0, NULL, 0},
+	};
+	static struct esgctl_snap snap;
+	struct esgctl_legs_opts lo = {0};
+	const struct dp_leg_stats *legs;
+	struct dp_shm *shm = NULL;
+	uint32_t *ids = NULL, count;
+	char why[256] = "";
+	int o, err, i, rc = ESGCTL_OK;
+
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "ja", opts, NULL)) != -1) {
+		switch (o) {
+		case 'j':
+			lo.json = true;
+			break;
+		case 'a':
+			lo.all = true;
+			break;
+		default:
+			usage(stderr);
+			return ESGCTL_USAGE;
+		}
+	}
+	if (optind < argc) {
+		ids = calloc((size_t)(argc - optind), sizeof(*ids));
+		if (ids == NULL) {
+			fprintf(stderr, "esgctl: out of memory\n");
+			return ESGCTL_USAGE;
+		}
+		for (i = optind; i < argc; i++) {
+			if (!parse_id(argv[i], &ids[lo.nb_ids++])) {
+				fprintf(stderr, "esgctl: bad leg id '%s'\n",
+					argv[i]);
+				free(ids);
+				return ESGCTL_USAGE;
+			}
+		}
+		lo.ids = ids;
+	}
+	err = esgctl_snap_attach(instance, &snap, &shm, why, sizeof(why));
+	if (err) {
+		free(ids);
+		return attach_failed(instance, err, why);
+	}
+	legs = dp_shm_legs(shm, &count);
+	err = esgctl_legs_show(stdout, &snap, legs, count, &lo,
+			       dp_shm_now_ns());
+	if (err == -EINVAL) {
+		fprintf(stderr, "esgctl: leg id past the %" PRIu32 " slots\n",
+			count);
+		rc = ESGCTL_USAGE;
+	} else if (err != 0 || fflush(stdout) != 0) {
+		fprintf(stderr, "esgctl: cannot write the output\n");
+		rc = ESGCTL_NOT_RUNNING;
+	}
+	dp_shm_detach(shm);
+	free(ids);
+	return rc;
 }
 
 int
@@ -140,7 +237,7 @@ main(int argc, char **argv)
 		usage(stdout);
 		return ESGCTL_OK;
 	}
-	if (strcmp(cmd, "stats") != 0) {
+	if (strcmp(cmd, "stats") != 0 && strcmp(cmd, "legs") != 0) {
 		fprintf(stderr, "esgctl: unknown command '%s'\n", cmd);
 		usage(stderr);
 		return ESGCTL_USAGE;
@@ -159,5 +256,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "esgctl: bad instance name '%s'\n", instance);
 		return ESGCTL_USAGE;
 	}
+	if (strcmp(cmd, "legs") == 0)
+		return cmd_legs(instance, argc - optind, argv + optind);
 	return cmd_stats(instance, argc - optind, argv + optind);
 }

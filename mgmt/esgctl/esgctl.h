@@ -21,10 +21,11 @@
 struct esgctl_snap {
 	struct dp_shm_hdr hdr;
 	struct dp_stats st;
-	unsigned int nb_ports;	/* min(st.nb_ports, DP_MAX_PORTS) */
-	unsigned int nb_lcores; /* min(st.nb_lcores, DP_MAX_LCORES) */
-	unsigned int nb_drops;	/* min(st.nb_drops, DP_STATS_MAX_DROPS) */
-	unsigned int nb_cnts;	/* min(st.nb_cnts, DP_STATS_MAX_CNTS) */
+	unsigned int nb_ports;	   /* min(st.nb_ports, DP_MAX_PORTS) */
+	unsigned int nb_lcores;	   /* min(st.nb_lcores, DP_MAX_LCORES) */
+	unsigned int nb_drops;	   /* min(st.nb_drops, DP_STATS_MAX_DROPS) */
+	unsigned int nb_cnts;	   /* min(st.nb_cnts, DP_STATS_MAX_CNTS) */
+	unsigned int nb_leg_drops; /* min(st.nb_leg_drops, slots, names) */
 	uint64_t uptime_ns;
 	uint64_t heartbeat_age_ns;
 };
@@ -36,6 +37,10 @@ struct esgctl_snap {
  */
 int esgctl_snap_take(const char *instance, struct esgctl_snap *snap, char *why,
 		     size_t whylen);
+/* The same, staying attached (*shmp, for the legs region); on error
+ * nothing stays attached. */
+int esgctl_snap_attach(const char *instance, struct esgctl_snap *snap,
+		       struct dp_shm **shmp, char *why, size_t whylen);
 /* Normalise a copied snapshot (bounds, NUL-termination); exposed for the
  * unit test. */
 void esgctl_snap_clamp(struct esgctl_snap *snap);
@@ -46,5 +51,30 @@ uint64_t esgctl_cnt_total(const struct esgctl_snap *s, unsigned int i);
 
 void esgctl_stats_print(FILE *f, const struct esgctl_snap *s);
 json_t *esgctl_stats_json(const struct esgctl_snap *s);
+
+/* `esgctl legs`: which slots, and how. */
+struct esgctl_legs_opts {
+	bool json;
+	bool all;	     /* also slots of deleted legs (gen != 0) */
+	const uint32_t *ids; /* only these slots, in this order */
+	unsigned int nb_ids; /* 0: every slot in use (or used, --all) */
+};
+
+/* Copy slot *src into *dst so that the copy is of one generation of the
+ * leg (gen unchanged across the copy); false if the writer kept
+ * reusing the id. */
+bool esgctl_leg_copy(const struct dp_leg_stats *src, struct dp_leg_stats *dst);
+/* One leg, text row (after esgctl_legs_header()) or JSON object. now_ns
+ * is CLOCK_MONOTONIC, the clock of last_rx_ns. */
+void esgctl_legs_header(FILE *f);
+void esgctl_leg_print(FILE *f, const struct esgctl_snap *s, uint32_t id,
+		      const struct dp_leg_stats *l, uint64_t now_ns);
+json_t *esgctl_leg_json(const struct esgctl_snap *s, uint32_t id,
+			const struct dp_leg_stats *l, uint64_t now_ns);
+/* Scan count slots and print what o asks for; 0, -EINVAL (an id past
+ * the region), -EIO (output failed). */
+int esgctl_legs_show(FILE *f, const struct esgctl_snap *s,
+		     const struct dp_leg_stats *legs, uint32_t count,
+		     const struct esgctl_legs_opts *o, uint64_t now_ns);
 
 #endif

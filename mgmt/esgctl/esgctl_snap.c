@@ -39,6 +39,9 @@ esgctl_snap_clamp(struct esgctl_snap *s)
 	s->nb_lcores = clamp(s->st.nb_lcores, DP_MAX_LCORES);
 	s->nb_drops = clamp(s->st.nb_drops, DP_STATS_MAX_DROPS);
 	s->nb_cnts = clamp(s->st.nb_cnts, DP_STATS_MAX_CNTS);
+	s->nb_leg_drops = clamp(s->st.nb_leg_drops, DP_LEG_STATS_DROPS);
+	for (i = 0; i < sizeof(s->st.leg_drop_names) / DP_STAT_NAME_LEN; i++)
+		terminate(s->st.leg_drop_names[i], DP_STAT_NAME_LEN);
 	for (i = 0; i < DP_STATS_MAX_DROPS; i++)
 		terminate(s->st.drop_names[i], DP_STAT_NAME_LEN);
 	for (i = 0; i < DP_STATS_MAX_CNTS; i++)
@@ -57,10 +60,25 @@ esgctl_snap_take(const char *instance, struct esgctl_snap *snap, char *why,
 		 size_t whylen)
 {
 	struct dp_shm *shm = NULL;
+	int err;
+
+	err = esgctl_snap_attach(instance, snap, &shm, why, whylen);
+	if (err)
+		return err;
+	dp_shm_detach(shm);
+	return 0;
+}
+
+int
+esgctl_snap_attach(const char *instance, struct esgctl_snap *snap,
+		   struct dp_shm **shmp, char *why, size_t whylen)
+{
+	struct dp_shm *shm = NULL;
 	uint64_t now, hb, started;
 	int err;
 
 	memset(snap, 0, sizeof(*snap));
+	*shmp = NULL;
 	err = dp_shm_attach(instance, &shm, why, whylen);
 	if (err)
 		return err;
@@ -68,7 +86,6 @@ esgctl_snap_take(const char *instance, struct esgctl_snap *snap, char *why,
 	memcpy(&snap->hdr, dp_shm_hdr(shm), sizeof(snap->hdr));
 	memcpy(&snap->st, dp_shm_stats(shm), sizeof(snap->st));
 	now = dp_shm_now_ns();
-	dp_shm_detach(shm);
 
 	esgctl_snap_clamp(snap);
 	hb = snap->hdr.heartbeat_ns;
@@ -82,8 +99,10 @@ esgctl_snap_take(const char *instance, struct esgctl_snap *snap, char *why,
 		snprintf(why, whylen,
 			 "segment of instance %s left by pid %u, which is gone",
 			 instance, snap->hdr.dp_pid);
+		dp_shm_detach(shm);
 		return -ESRCH;
 	}
+	*shmp = shm;
 	return 0;
 }
 

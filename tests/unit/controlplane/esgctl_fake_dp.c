@@ -1,20 +1,31 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * A stand-in dataplane for the esgctl test: creates the segment of
- * instance argv[1] with known counters, touches argv[2] when ready, and
- * keeps the segment (beating) until SIGTERM or SIGINT. Besides the
- * dataplane's own names it adds one drop reason this build does not know
- * ("future_drop"), as a newer dataplane would: esgctl must show it by the
- * name in the region.
+ * A stand-in dataplane for the esgctl tests: creates the segment of
+ * instance argv[1] (argv[3]: legs region slots, default 65536) with known
+ * counters, touches argv[2] when ready, and keeps the segment (beating)
+ * until SIGTERM or SIGINT. Besides the dataplane's own names it adds one
+ * drop reason this build does not know ("future_drop"), as a newer
+ * dataplane would: esgctl must show it by the name in the region.
+ *
+ * Legs (esgctl_legs_test.sh checks these figures): the RTP statistics
+ * are made by dp_rtp_stats_update() from the packets listed in legs(),
+ * as the relay makes them.
+ *   0      in use, LATCH|STRICT, traffic, a loss, jitter, leg drops
+ *   5      in use, LATCH|SAME_IP, nothing received yet
+ *   7      deleted (not in use, gen 2), its last figures kept
+ *   8      never used
+ *   last   in use, no flags but an unknown bit 0x80, an SSRC change
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "dp_rtp.h"
 #include "dp_shm.h"
 
 static void
@@ -36,6 +47,71 @@ port(struct dp_stats_port *p, const char *name, const char *dev,
 	p->lcore[1].rx_pkts = 32;
 	p->lcore[0].tx_pkts = 5;
 	p->lcore[1].drops = 2;
+}
+
+#define MS 1000000ull
+
+static void
+rtp(struct dp_leg_stats *l, uint32_t ssrc, uint16_t seq, uint32_t ts,
+    uint64_t t)
+{
+	struct dp_rtp_info ri = {.ssrc = ssrc, .seq = seq, .ts = ts};
+
+	dp_rtp_stats_update(l, &ri, t, 8000);
+}
+
+static void
+legs(struct dp_shm *shm)
+{
+	uint32_t count;
+	struct dp_leg_stats *lg = dp_shm_legs(shm, &count);
+	struct dp_leg_stats *l;
+
+	if (count < 9)
+		return;
+	/* 100..105 at 20 ms / 160 units, 103 lost: A.8 by hand gives
+	 * 16 J = 8 (101 1 ms late), 15 (102), 14 (104), 37 (105 3 ms
+	 * early); expected 6, received 5, lost 1 */
+	l = &lg[0];
+	l->in_use = 1;
+	l->gen = 1;
+	l->flags = DP_LEG_F_LATCH | DP_LEG_F_STRICT;
+	rtp(l, 0x11223344, 100, 0, 1000 * MS);
+	rtp(l, 0x11223344, 101, 160, 1021 * MS);
+	rtp(l, 0x11223344, 102, 320, 1040 * MS);
+	rtp(l, 0x11223344, 104, 640, 1080 * MS);
+	rtp(l, 0x11223344, 105, 800, 1097 * MS);
+	l->rx_pkts = 7;
+	l->rx_bytes = 1400;
+	l->fwd_pkts = 6;
+	l->fwd_bytes = 1200;
+	l->rtcp_pkts = 2;
+	l->latches = 1;
+	l->last_rx_ns = dp_shm_now_ns() - 1500 * MS;
+	l->drops[DP_LEG_DROP_SRC] = 3;
+	l->drops[DP_LEG_DROP_POLICE] = 1;
+
+	l = &lg[5];
+	l->in_use = 1;
+	l->gen = 1;
+	l->flags = DP_LEG_F_LATCH | DP_LEG_F_SAME_IP;
+
+	l = &lg[7];
+	l->gen = 2;
+	l->rx_pkts = 50;
+	l->rx_bytes = 5000;
+
+	l = &lg[count - 1];
+	l->in_use = 1;
+	l->gen = 3;
+	l->flags = 0x80;
+	rtp(l, 0xaaaa, 1, 0, 0);
+	rtp(l, 0xaaaa, 2, 160, 20 * MS);
+	rtp(l, 0xbbbb, 7, 999, 40 * MS);
+	rtp(l, 0xbbbb, 8, 1159, 60 * MS);
+	l->rx_pkts = 4;
+	l->rx_bytes = 4 * 172;
+	l->last_rx_ns = dp_shm_now_ns();
 }
 
 static void
@@ -67,21 +143,25 @@ fill(struct dp_shm *shm)
 	snprintf(st->drop_names[DP_DROP_MAX], DP_STAT_NAME_LEN, "future_drop");
 	st->lcore[1].drops[DP_DROP_MAX] = 9;
 	st->nb_drops = DP_DROP_MAX + 1;
+	legs(shm);
 }
 
 int
 main(int argc, char **argv)
 {
-	const struct dp_shm_params p = DP_SHM_PARAMS_DEFAULT;
+	struct dp_shm_params p = DP_SHM_PARAMS_DEFAULT;
 	struct timespec ts = {0, 50 * 1000000};
 	struct dp_shm *shm = NULL;
 	sigset_t set;
 	int err, fd, sig = 0;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: esgctl_fake_dp INSTANCE READY_FILE\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr,
+			"usage: esgctl_fake_dp INSTANCE READY_FILE [MAX_LEGS]\n");
 		return 2;
 	}
+	if (argc == 4)
+		p.max_legs = (uint32_t)strtoul(argv[3], NULL, 10);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
