@@ -69,10 +69,17 @@ bool esgctl_leg_copy(const struct dp_leg_stats *src, struct dp_leg_stats *dst);
 void esgctl_legs_header(FILE *f);
 void esgctl_leg_print(FILE *f, const struct esgctl_snap *s, uint32_t id,
 		      const struct dp_leg_stats *l, uint64_t now_ns);
-json_t *esgctl_leg_json(const struct esgctl_snap *s, uint32_t id,
-			const struct dp_leg_stats *l, uint64_t now_ns);
+/* The region's leg drop names as JSON strings (escaped, quoted). */
+struct esgctl_leg_keys {
+	unsigned int nb;
+	char *drop[DP_LEG_STATS_DROPS];
+};
+int esgctl_legs_keys(const struct esgctl_snap *s, struct esgctl_leg_keys *k);
+void esgctl_legs_keys_free(struct esgctl_leg_keys *k);
+void esgctl_leg_json(FILE *f, const struct esgctl_leg_keys *k, uint32_t id,
+		     const struct dp_leg_stats *l, uint64_t now_ns);
 /* Scan count slots and print what o asks for; 0, -EINVAL (an id past
- * the region), -EIO (output failed). */
+ * the region), -ENOMEM, -EIO (output failed). */
 int esgctl_legs_show(FILE *f, const struct esgctl_snap *s,
 		     const struct dp_leg_stats *legs, uint32_t count,
 		     const struct esgctl_legs_opts *o, uint64_t now_ns);
