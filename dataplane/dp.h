@@ -46,6 +46,8 @@ struct dp_addrs {
 };
 
 struct dp_neigh_table;
+struct dp_relay;
+struct rte_ring;
 
 /* One configured interface: a port plus its kernel exception interface. */
 struct dp_iface {
@@ -61,6 +63,13 @@ struct dp_iface {
 	uint16_t vlan; /* 0: untagged */
 	uint16_t mtu;
 	struct dp_addrs *addrs; /* published copy, see above */
+	/* bumped (main lcore) after every change of addrs: the relay's
+	 * per-leg next-hop cache is valid while it is unchanged */
+	uint32_t addr_gen;
+	/* dataplane.media_port_min..max: UDP to an own address with a
+	 * destination port in this range is media (DP_CLASS_MEDIA) */
+	uint16_t media_port_min;
+	uint16_t media_port_max;
 	bool has_gw4;
 	uint32_t gw4; /* network order */
 	bool has_gw6;
@@ -68,8 +77,9 @@ struct dp_iface {
 	uint8_t link_up;
 	uint32_t speed_mbps;
 	int tun_ifindex; /* kernel ifindex of the exception interface */
-	struct dp_neigh_table *neigh; /* main lcore only */
-	uint16_t nb_rxq;	      /* worker w polls queue w - 1 */
+	/* main lcore only, except its worker-readable cache (dp_nbr_*) */
+	struct dp_neigh_table *neigh;
+	uint16_t nb_rxq; /* worker w polls queue w - 1 */
 	uint16_t nb_txq;
 	uint16_t main_txq; /* the main lcore's own transmit queue */
 };
@@ -82,6 +92,8 @@ enum dp_class {
 	DP_CLASS_ECHO4, /* ICMP echo request to us: main lcore */
 	DP_CLASS_ECHO6, /* ICMPv6 echo request to us: main lcore */
 	DP_CLASS_EXC,	/* anything else to us: kernel exception interface */
+	DP_CLASS_MEDIA, /* UDP to a media port: the relay, on the worker */
+	DP_CLASS_RELAY_OUT, /* relayed, next hop unresolved: main lcore */
 };
 
 struct dp_pkt_info {
@@ -105,6 +117,20 @@ struct dp_lcore;
 typedef void (*dp_xmit_t)(struct dp_lcore *lc, struct dp_iface *ifc,
 			  struct rte_mbuf *m);
 typedef void (*dp_evt_t)(struct dp_lcore *lc, const union dp_msg *m);
+/* Transmit a burst on (ifc, queue); returns how many the port took.
+ * NULL in dp_lcore.tx_burst: rte_eth_tx_burst() on ifc->port_id. */
+typedef uint16_t (*dp_tx_burst_t)(struct dp_lcore *lc, struct dp_iface *ifc,
+				  uint16_t txq, struct rte_mbuf **pkts,
+				  uint16_t n);
+
+#define DP_TXQ_NONE 0xffff
+
+/* Relayed packets waiting for the end of the loop turn, per interface. */
+struct dp_txbuf {
+	uint16_t n;
+	uint32_t bytes;
+	struct rte_mbuf *pkts[DP_BURST];
+};
 
 /*
  * Per-lcore context: everything a packet handler needs. Tests build one
@@ -128,6 +154,12 @@ struct dp_lcore {
 	uint64_t neigh_ttl_ns;
 	uint64_t neigh_retry_ns;
 	uint32_t evt_seq;
+	/* media relay (dataplane/relay/dp_relay.h); relay NULL: none */
+	struct dp_relay *relay;
+	struct rte_ring *exc_ring; /* to the main lcore; NULL on the main */
+	dp_tx_burst_t tx_burst;
+	uint16_t txq[DP_MAX_PORTS]; /* own TX queue per interface */
+	struct dp_txbuf txb[DP_MAX_PORTS];
 };
 
 /* 224.0.0.0/4, host order. DPDK's RTE_IS_IPV4_MCAST shifts a signed int
@@ -240,9 +272,49 @@ void dp_neigh_timer(struct dp_lcore *lc, struct dp_iface *ifc);
 int dp_neigh_lookup(struct dp_iface *ifc, int family, const uint8_t *addr,
 		    struct rte_ether_addr *mac);
 
+/*
+ * dp_neigh.c: the worker-readable neighbour cache, a mirror of the table
+ * kept by the main lcore (open addressing, DP_NBR_SLOTS entries per
+ * interface). Each entry has a sequence count, odd while the main lcore
+ * writes it: a reader copies it and checks the count did not move, and
+ * may keep (idx, seq) to revalidate a cached MAC with one load.
+ */
+#define DP_NBR_SLOTS 1024 /* > 2 * DP_NEIGH_MAX: short probes */
+#define DP_NBR_PROBE 16
+struct dp_nbr_ent {
+	uint32_t seq;
+	uint8_t family; /* 0: never used (ends a probe) */
+	uint8_t valid;	/* 0 with a family: deleted (probe goes on) */
+	uint8_t mac[6];
+	uint8_t addr[16];
+	uint8_t pad[4];
+};
+_Static_assert(sizeof(struct dp_nbr_ent) == 32, "two per cache line");
+struct dp_nbr_cache {
+	struct dp_nbr_ent e[DP_NBR_SLOTS];
+};
+/* The cache of ifc (the first member of its neighbour table). */
+static inline const struct dp_nbr_cache *
+dp_iface_nbr(const struct dp_iface *ifc)
+{
+	return (const struct dp_nbr_cache *)(const void *)ifc->neigh;
+}
+/* Any lcore: 0 and the entry's (idx, seq) and MAC, or -ENOENT. */
+int dp_nbr_lookup(const struct dp_nbr_cache *c, int family, const uint8_t *addr,
+		  uint16_t *idxp, uint32_t *seqp, struct rte_ether_addr *mac);
+/* Any lcore: is entry idx still what was read with seq? */
+static inline bool
+dp_nbr_valid(const struct dp_nbr_cache *c, uint16_t idx, uint32_t seq)
+{
+	return __atomic_load_n(&c->e[idx].seq, __ATOMIC_ACQUIRE) == seq;
+}
+
 /* dp_route.c: IP packets the kernel wrote to the exception interface. */
 void dp_route_from_kernel(struct dp_lcore *lc, struct dp_iface *ifc,
 			  struct rte_mbuf *m);
+/* An IP packet (no L2) of ours out of ifc: next hop, neighbour, send. */
+void dp_route_output(struct dp_lcore *lc, struct dp_iface *ifc,
+		     struct rte_mbuf *m);
 
 /* dp_log.c */
 void dp_log_open(const char *instance, bool use_syslog, int level);

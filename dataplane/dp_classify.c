@@ -5,6 +5,15 @@
  * which handler gets it. It works on (buf, len) only: no mbuf, no EAL, so
  * the fuzz target and the unit tests run it as is. Every byte is read after
  * a bounds check; every rejection names a DP_DROP_* reason.
+ *
+ * Media: UDP to an own unicast address with a destination port in the
+ * interface's media range is DP_CLASS_MEDIA, for the relay on the worker,
+ * never the kernel. What the relay cannot take is dropped here with a
+ * name: IPv4 options (ip4_options), an IPv4 first fragment (ip4_frag:
+ * RTP fits the path MTU, RFC 3550 11 does not fragment), UDP behind IPv6
+ * extension headers (ip6_ext). Later fragments carry no ports; they go to
+ * the kernel like any fragment, which reassembles nothing without the
+ * first one.
  */
 #include <string.h>
 
@@ -21,6 +30,7 @@
 #define ND_NEIGHBOR_SOLICIT 135
 #define ND_NEIGHBOR_ADVERT 136
 #define ND_REDIRECT 137
+#define IP6_EXT_MAX 8 /* extension headers walked before giving up */
 
 static uint32_t
 csum_add(uint32_t sum, const uint8_t *p, size_t len)
@@ -226,9 +236,32 @@ classify_l4(uint8_t proto, const uint8_t *l4, uint32_t l4_len,
 	}
 }
 
+static bool
+media_port(const struct dp_iface *ifc, const uint8_t *udp)
+{
+	uint16_t dport = (uint16_t)(udp[2] << 8 | udp[3]);
+
+	return dport >= ifc->media_port_min && dport <= ifc->media_port_max &&
+	       ifc->media_port_max != 0;
+}
+
+/* RFC 768: the UDP header and a length that covers it and fits. */
 static enum dp_class
-classify_ip4(const struct dp_addrs *a, const uint8_t *p, uint32_t len,
-	     struct dp_pkt_info *pi)
+classify_media(const uint8_t *udp, uint32_t l4_len, struct dp_pkt_info *pi)
+{
+	uint16_t ulen;
+
+	if (l4_len < 8)
+		return drop(pi, DP_DROP_L4_SHORT);
+	ulen = (uint16_t)(udp[4] << 8 | udp[5]);
+	if (ulen < 8 || ulen > l4_len)
+		return drop(pi, DP_DROP_UDP_LEN);
+	return DP_CLASS_MEDIA;
+}
+
+static enum dp_class
+classify_ip4(const struct dp_iface *ifc, const struct dp_addrs *a,
+	     const uint8_t *p, uint32_t len, struct dp_pkt_info *pi)
 {
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)p;
 	uint32_t ihl, tot, src;
@@ -263,6 +296,16 @@ classify_ip4(const struct dp_addrs *a, const uint8_t *p, uint32_t len,
 	pi->ip_len = tot;
 	pi->proto = ip->next_proto_id;
 	frag = rte_be_to_cpu_16(ip->fragment_offset);
+	/* Only an unfragmented packet or a first fragment shows ports. */
+	if (!bcast && ip->next_proto_id == IPPROTO_UDP &&
+	    (frag & RTE_IPV4_HDR_OFFSET_MASK) == 0 && tot - ihl >= 4 &&
+	    media_port(ifc, p + ihl)) {
+		if (frag & RTE_IPV4_HDR_MF_FLAG)
+			return drop(pi, DP_DROP_IP4_FRAG);
+		if (ihl != sizeof(*ip))
+			return drop(pi, DP_DROP_IP4_OPTIONS);
+		return classify_media(p + ihl, tot - ihl, pi);
+	}
 	if (frag & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) {
 		/* The kernel reassembles fragments addressed to us; media
 		 * is never fragmented (RTP packets fit the MTU). */
@@ -323,10 +366,72 @@ classify_icmp6(const uint8_t *p, uint32_t plen, bool mcast, bool unspec,
 	return DP_CLASS_EXC;
 }
 
-static enum dp_class
-classify_ip6(const struct dp_addrs *a, const uint8_t *p, uint32_t len,
-	     struct dp_pkt_info *pi)
+/*
+ * RFC 8200 4: walk the extension headers (at most IP6_EXT_MAX) to the
+ * upper-layer header. Returns its offset from the IPv6 header and sets
+ * *nhp, or 0 when the chain is cut short, too long, or reaches a later
+ * fragment (no upper-layer header in it).
+ */
+static uint32_t
+ip6_upper(const uint8_t *p, uint32_t end, uint8_t *nhp)
 {
+	uint32_t off = sizeof(struct rte_ipv6_hdr), hlen, i;
+	uint8_t nh = p[6];
+
+	for (i = 0; i < IP6_EXT_MAX; i++) {
+		switch (nh) {
+		case IPPROTO_HOPOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_DSTOPTS:
+			if (end - off < 8)
+				return 0;
+			hlen = ((uint32_t)p[off + 1] + 1) * 8;
+			break;
+		case IPPROTO_FRAGMENT:
+			if (end - off < 8)
+				return 0;
+			/* RFC 8200 4.5: offset in 8-byte units, bits 3.. */
+			if ((p[off + 2] << 8 | (p[off + 3] & 0xf8)) != 0)
+				return 0;
+			hlen = 8;
+			break;
+		case IPPROTO_AH:
+			/* RFC 4302 2.2: length in 4-byte units, minus 2 */
+			if (end - off < 8)
+				return 0;
+			hlen = ((uint32_t)p[off + 1] + 2) * 4;
+			break;
+		default:
+			*nhp = nh;
+			return off;
+		}
+		if (hlen > end - off)
+			return 0;
+		nh = p[off];
+		off += hlen;
+	}
+	return 0;
+}
+
+/* UDP to a media port, directly or behind extension headers. */
+static bool
+ip6_media(const struct dp_iface *ifc, const uint8_t *p, uint32_t end,
+	  uint32_t *offp)
+{
+	uint8_t nh = 0;
+	uint32_t off = ip6_upper(p, end, &nh);
+
+	if (off == 0 || nh != IPPROTO_UDP || end - off < 4)
+		return false;
+	*offp = off;
+	return media_port(ifc, p + off);
+}
+
+static enum dp_class
+classify_ip6(const struct dp_iface *ifc, const struct dp_addrs *a,
+	     const uint8_t *p, uint32_t len, struct dp_pkt_info *pi)
+{
+	uint32_t uoff;
 	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)p;
 	uint32_t plen;
 	bool mcast, unspec;
@@ -361,6 +466,11 @@ classify_ip6(const struct dp_addrs *a, const uint8_t *p, uint32_t len,
 		return drop(pi, DP_DROP_IP6_SRC_BAD);
 	if (mcast)
 		return drop(pi, DP_DROP_IP6_NOT_OURS);
+	if (ip6_media(ifc, p, pi->ip_len, &uoff)) {
+		if (uoff != sizeof(*ip))
+			return drop(pi, DP_DROP_IP6_EXT);
+		return classify_media(p + uoff, plen, pi);
+	}
 	/* Extension headers, fragments and the rest: the kernel's job. */
 	return classify_l4(ip->proto, p + sizeof(*ip), plen, pi);
 }
@@ -406,9 +516,9 @@ dp_classify(const struct dp_iface *ifc, const struct dp_addrs *a,
 	case RTE_ETHER_TYPE_ARP:
 		return classify_arp(a, buf + l2, len - l2, pi);
 	case RTE_ETHER_TYPE_IPV4:
-		return classify_ip4(a, buf + l2, len - l2, pi);
+		return classify_ip4(ifc, a, buf + l2, len - l2, pi);
 	case RTE_ETHER_TYPE_IPV6:
-		return classify_ip6(a, buf + l2, len - l2, pi);
+		return classify_ip6(ifc, a, buf + l2, len - l2, pi);
 	default:
 		return drop(pi, DP_DROP_ETHERTYPE);
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The main lcore's side of the rings: commands from the control plane
- * (PING, IF_ADDR_ADD/DEL), events to it (IF_STATE, NEIGH, our own PING),
+ * (PING, IF_ADDR_ADD/DEL, LEG_* to the relay: dataplane/relay/), events to
+ * it (IF_STATE, NEIGH, LEG_*, our own PING),
  * and the own-address lists they change. The rings are single-producer,
  * single-consumer: only the main lcore calls anything here.
  */
@@ -13,6 +14,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dp_kif.h"
+#include "dp_relay.h"
 #include "dp_state.h"
 
 #define CMD_BURST 32
@@ -158,6 +160,8 @@ dp_addr_change(struct dp_state *s, struct dp_iface *ifc, bool add, int family,
 		return err;
 	}
 	__atomic_store_n(&ifc->addrs, a, __ATOMIC_RELEASE);
+	/* the relay's cached next hops were chosen with the old list */
+	__atomic_store_n(&ifc->addr_gen, ifc->addr_gen + 1, __ATOMIC_RELEASE);
 	if (s->qsbr != NULL)
 		rte_rcu_qsbr_synchronize(s->qsbr, RTE_QSBR_THRID_INVALID);
 	free(old);
@@ -171,6 +175,14 @@ cmd_if_addr(struct dp_state *s, const struct dp_msg_if_addr *c, bool add)
 		return -ENODEV;
 	return dp_addr_change(s, &s->iface[c->port], add, c->family, c->addr,
 			      c->prefixlen);
+}
+
+int
+dp_leg_cmd(struct dp_state *s, struct dp_lcore *lc, const union dp_msg *c)
+{
+	if (s->relay == NULL)
+		return -EOPNOTSUPP;
+	return dp_relay_cmd(s->relay, lc, c);
 }
 
 static void

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Ethernet on the slow path: the dispatch of classified frames to their
- * handlers on the main lcore, and the L2 header of what the ESG sends.
+ * handlers on the main lcore (media to the relay, relayed packets a worker
+ * could not resolve to dp_route_output()), and the L2 header of what the
+ * ESG sends.
  * The dataplane owns L2 completely; the kernel exception interface is an
  * L3 tun and sees IP packets only (docs/dataplane.md).
  */
@@ -13,6 +15,7 @@
 #include <rte_mbuf.h>
 
 #include "dp.h"
+#include "dp_relay.h"
 
 /* Put an Ethernet header (with the interface's 802.1Q tag) in front of an
  * L3 packet. */
@@ -90,6 +93,12 @@ dp_slow_input(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf *m,
 	case DP_CLASS_EXC:
 		act = to_kernel(pi, m);
 		break;
+	case DP_CLASS_MEDIA:
+		dp_relay_input(lc, ifc, m, pi);
+		return;
+	case DP_CLASS_RELAY_OUT:
+		dp_relay_resolve(lc, ifc, m);
+		return;
 	}
 
 	switch (act) {

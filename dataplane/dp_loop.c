@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The lcore loops. Workers poll their RX queue of every port, classify,
- * drop what is bad and hand the slow path (ARP, ND, echo, exception) to
- * the main lcore through their own SP/SC ring: they never touch the shared
- * segment's rings nor the neighbour tables. The main lcore polls its share
+ * drop what is bad, relay media (dataplane/relay/dp_relay.h) and hand the
+ * slow path (ARP, ND, echo, exception, relayed packets whose next hop is
+ * unresolved) to the main lcore through their own SP/SC ring: they never
+ * touch the shared segment's rings nor the neighbour tables. The main lcore polls its share
  * of the ports (all of queue 0 when there are no workers), the kernel
  * exception interfaces, the worker rings and the command ring, and runs
  * the timers: heartbeat, neighbours, link and hardware counters, PING.
@@ -14,6 +15,7 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
+#include "dp_relay.h"
 #include "dp_state.h"
 
 #define MS 1000000ull
@@ -31,38 +33,6 @@ count_rx(struct dp_lcore *lc, uint16_t ifidx, struct rte_mbuf **pkts,
 	c->rx_pkts += n;
 	for (i = 0; i < n; i++)
 		c->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
-}
-
-/* Classify a burst; keep in place what goes to the main lcore. */
-static uint16_t
-worker_burst(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf **pkts,
-	     uint16_t n)
-{
-	const struct dp_addrs *a = dp_iface_addrs(ifc);
-	struct dp_pkt_info pi;
-	enum dp_class cls;
-	uint16_t i, keep = 0;
-
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-
-		if (!rte_pktmbuf_is_contiguous(m)) {
-			dp_drop(lc, ifc, DP_DROP_MBUF_CHAINED);
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		cls = dp_classify(ifc, a, rte_pktmbuf_mtod(m, const uint8_t *),
-				  rte_pktmbuf_data_len(m), &pi);
-		if (cls == DP_CLASS_DROP) {
-			dp_drop(lc, ifc, pi.drop);
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		m->port = ifc->idx;
-		dp_pkt_info_store(m, cls, &pi);
-		pkts[keep++] = m;
-	}
-	return keep;
 }
 
 /*
@@ -104,6 +74,8 @@ dp_worker_main(void *arg)
 	while (!s->quit) {
 		uint64_t busy = lc->st->busy_polls;
 
+		/* one timestamp per loop turn: arrival time of the media */
+		lc->now_ns = dp_shm_now_ns();
 		for (i = 0; i < s->nb_ifaces; i++) {
 			struct dp_iface *ifc = &s->iface[i];
 
@@ -116,7 +88,7 @@ dp_worker_main(void *arg)
 				continue;
 			lc->st->busy_polls++;
 			count_rx(lc, ifc->idx, pkts, n);
-			keep = worker_burst(lc, ifc, pkts, n);
+			keep = dp_relay_burst(lc, ifc, pkts, n);
 			sent = rte_ring_sp_enqueue_burst(ring, (void **)pkts,
 							 keep, NULL);
 			for (; sent < keep; sent++) {
@@ -124,7 +96,10 @@ dp_worker_main(void *arg)
 				rte_pktmbuf_free(pkts[sent]);
 			}
 		}
-		/* Nothing of an address list is held past this point. */
+		dp_relay_handoff_poll(lc);
+		dp_relay_flush(lc);
+		/* Nothing of an address list, a leg or its configuration is
+		 * held past this point. */
 		rte_rcu_qsbr_quiescent(s->qsbr, q);
 		dp_idle(s, lc, busy);
 	}
@@ -164,6 +139,8 @@ static void
 poll_ports(struct dp_state *s, struct dp_lcore *lc)
 {
 	struct rte_mbuf *pkts[DP_BURST];
+	struct dp_pkt_info pi;
+	enum dp_class cls;
 	unsigned int i;
 	uint16_t n, j, q;
 
@@ -175,11 +152,15 @@ poll_ports(struct dp_state *s, struct dp_lcore *lc)
 		for (q = s->nb_workers; q < ifc->nb_rxq; q++) {
 			lc->st->polls++;
 			n = rte_eth_rx_burst(ifc->port_id, q, pkts, DP_BURST);
-			if (n > 0)
-				lc->st->busy_polls++;
+			if (n == 0)
+				continue;
+			lc->st->busy_polls++;
 			count_rx(lc, ifc->idx, pkts, n);
-			for (j = 0; j < n; j++)
-				dp_input(lc, ifc, pkts[j]);
+			n = dp_relay_burst(lc, ifc, pkts, n);
+			for (j = 0; j < n; j++) {
+				cls = dp_pkt_info_load(pkts[j], &pi);
+				dp_slow_input(lc, ifc, pkts[j], cls, &pi);
+			}
 		}
 		if (!ifc->has_tun)
 			continue;
@@ -260,7 +241,11 @@ dp_main_loop(struct dp_state *s)
 		lc->now_ns = dp_shm_now_ns();
 		poll_ports(s, lc);
 		poll_rings(s, lc);
+		dp_relay_handoff_poll(lc);
+		dp_relay_flush(lc);
 		dp_ctl_poll(s, lc);
+		if (s->relay != NULL)
+			dp_relay_tick(s->relay, lc);
 		timers(s, lc, &next_hb, &next_neigh, &next_stats, &next_ping);
 		dp_idle(s, lc, busy);
 	}

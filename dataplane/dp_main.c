@@ -21,6 +21,7 @@
 #include <rte_ring.h>
 
 #include "dp_kif.h"
+#include "dp_relay.h"
 #include "dp_state.h"
 
 struct dp_state dp_g;
@@ -168,6 +169,8 @@ iface_open(struct dp_state *s, unsigned int i, char *err, size_t errlen)
 	snprintf(ifc->exception, sizeof(ifc->exception), "%s", ci->exception);
 	snprintf(ifc->device, sizeof(ifc->device), "%s", ci->device);
 	ifc->vlan = ci->vlan;
+	ifc->media_port_min = (uint16_t)s->conf.dp.media_port_min;
+	ifc->media_port_max = (uint16_t)s->conf.dp.media_port_max;
 	ifc->has_gw4 = ci->has_gw4;
 	ifc->gw4 = ci->gw4.s_addr;
 	ifc->has_gw6 = ci->has_gw6;
@@ -240,6 +243,35 @@ log_counters(const struct dp_state *s)
 	}
 }
 
+/* The media relay: its legs' counters are the segment's legs region. */
+static int
+relay_setup(struct dp_state *s, char *err, size_t errlen)
+{
+	struct dp_relay_params rp;
+	uint32_t count = 0;
+	unsigned int i;
+	int rc;
+
+	memset(&rp, 0, sizeof(rp));
+	rp.leg_stats = dp_shm_legs(s->shm, &count);
+	rp.max_legs = count;
+	rp.ifaces = s->iface;
+	rp.nb_ifaces = s->nb_ifaces;
+	rp.nb_lcores = s->nb_workers + 1;
+	rp.qsbr = s->qsbr;
+	rp.socket_id = (int)rte_socket_id();
+	rc = dp_relay_create(&rp, &s->relay);
+	if (rc) {
+		snprintf(err, errlen, "media relay for %u legs: %s", count,
+			 strerror(-rc));
+		return rc;
+	}
+	for (i = 0; i <= s->nb_workers; i++)
+		dp_relay_lcore_init(s->relay, &s->lcore[i],
+				    i == 0 ? NULL : s->exc_ring[i]);
+	return 0;
+}
+
 static int
 start(struct dp_state *s, const char *prog)
 {
@@ -292,6 +324,9 @@ start(struct dp_state *s, const char *prog)
 			goto fail;
 	}
 	s->stats->nb_ports = s->nb_ifaces;
+	rc = relay_setup(s, err, sizeof(err));
+	if (rc)
+		goto fail;
 	return 0;
 fail:
 	DP_ERR("%s", err);
@@ -308,6 +343,10 @@ stop(struct dp_state *s)
 	rte_eal_mp_wait_lcore();
 	if (s->stats != NULL)
 		log_counters(s);
+	for (i = 0; i <= s->nb_workers && s->relay != NULL; i++)
+		dp_relay_flush(&s->lcore[i]);
+	dp_relay_free(s->relay);
+	s->relay = NULL;
 	for (i = 0; i < s->nb_ifaces; i++) {
 		dp_port_close(&s->iface[i]);
 		dp_neigh_free(&s->lcore[0], s->iface[i].neigh);

@@ -10,6 +10,8 @@
  * after it was last confirmed; then it expires and the next packet
  * resolves it again). Each change is an event to the control plane.
  */
+#include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -38,8 +40,12 @@ struct dp_neigh {
 };
 
 struct dp_neigh_table {
+	struct dp_nbr_cache nbr; /* first: dp_iface_nbr() */
+	unsigned int nbr_dead;	 /* deleted entries in nbr */
 	struct dp_neigh e[DP_NEIGH_MAX];
 };
+_Static_assert(offsetof(struct dp_neigh_table, nbr) == 0,
+	       "dp_iface_nbr() casts the table to its cache");
 
 static size_t
 alen(int family)
@@ -51,6 +57,139 @@ struct dp_neigh_table *
 dp_neigh_create(void)
 {
 	return calloc(1, sizeof(struct dp_neigh_table));
+}
+
+static uint32_t
+nbr_hash(int family, const uint8_t *addr)
+{
+	uint32_t w, h = (uint32_t)family;
+	size_t i;
+
+	for (i = 0; i < alen(family); i += 4) {
+		memcpy(&w, addr + i, 4);
+		h = (h ^ w) * 0x9e3779b1u;
+	}
+	return h >> 22; /* 10 bits: DP_NBR_SLOTS */
+}
+_Static_assert(DP_NBR_SLOTS == 1024, "nbr_hash() gives 10 bits");
+
+static bool
+nbr_match(const struct dp_nbr_ent *e, int family, const uint8_t *addr)
+{
+	return e->family == family && memcmp(e->addr, addr, alen(family)) == 0;
+}
+
+int
+dp_nbr_lookup(const struct dp_nbr_cache *c, int family, const uint8_t *addr,
+	      uint16_t *idxp, uint32_t *seqp, struct rte_ether_addr *mac)
+{
+	uint32_t h = nbr_hash(family, addr), seq, i;
+	const struct dp_nbr_ent *e;
+	bool hit;
+
+	for (i = 0; i < DP_NBR_PROBE; i++) {
+		e = &c->e[(h + i) & (DP_NBR_SLOTS - 1)];
+		seq = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
+		if (seq & 1)
+			return -ENOENT; /* being written: the slow path */
+		if (e->family == 0)
+			return -ENOENT;
+		hit = e->valid && nbr_match(e, family, addr);
+		if (hit)
+			memcpy(mac->addr_bytes, e->mac, 6);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&e->seq, __ATOMIC_RELAXED) != seq)
+			return -ENOENT;
+		if (hit) {
+			*idxp = (uint16_t)((h + i) & (DP_NBR_SLOTS - 1));
+			*seqp = seq;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* Main lcore: rewrite one entry under its sequence count. */
+static void
+nbr_write(struct dp_nbr_ent *e, int family, const uint8_t *addr,
+	  const struct rte_ether_addr *mac, bool valid)
+{
+	uint32_t seq = e->seq;
+
+	__atomic_store_n(&e->seq, seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	e->family = (uint8_t)family;
+	e->valid = valid;
+	memset(e->addr, 0, sizeof(e->addr));
+	if (family != 0)
+		memcpy(e->addr, addr, alen(family));
+	if (mac != NULL)
+		memcpy(e->mac, mac->addr_bytes, 6);
+	__atomic_store_n(&e->seq, seq + 2, __ATOMIC_RELEASE);
+}
+
+static void
+nbr_set(struct dp_neigh_table *t, int family, const uint8_t *addr,
+	const struct rte_ether_addr *mac)
+{
+	uint32_t h = nbr_hash(family, addr), i;
+	struct dp_nbr_ent *e, *free_e = NULL;
+
+	for (i = 0; i < DP_NBR_PROBE; i++) {
+		e = &t->nbr.e[(h + i) & (DP_NBR_SLOTS - 1)];
+		if (e->family != 0 && nbr_match(e, family, addr)) {
+			if (!e->valid)
+				t->nbr_dead--;
+			nbr_write(e, family, addr, mac, true);
+			return;
+		}
+		if (free_e == NULL && (e->family == 0 || !e->valid))
+			free_e = e;
+		if (e->family == 0)
+			break;
+	}
+	if (free_e == NULL) {
+		/* Probe full of other entries: workers miss it and hand
+		 * the packets to the main lcore, which has the table. */
+		return;
+	}
+	if (free_e->family != 0)
+		t->nbr_dead--;
+	nbr_write(free_e, family, addr, mac, true);
+}
+
+static void
+nbr_del(struct dp_neigh_table *t, int family, const uint8_t *addr)
+{
+	uint32_t h = nbr_hash(family, addr), i;
+	struct dp_nbr_ent *e;
+
+	for (i = 0; i < DP_NBR_PROBE; i++) {
+		e = &t->nbr.e[(h + i) & (DP_NBR_SLOTS - 1)];
+		if (e->family == 0)
+			return;
+		if (e->valid && nbr_match(e, family, addr)) {
+			nbr_write(e, family, addr, NULL, false);
+			t->nbr_dead++; /* dp_neigh_timer() rebuilds */
+			return;
+		}
+	}
+}
+
+/* Too many deleted entries lengthen the probes: start again from the
+ * reachable entries of the table. */
+static void
+nbr_rebuild(struct dp_neigh_table *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < DP_NBR_SLOTS; i++)
+		if (t->nbr.e[i].family != 0)
+			nbr_write(&t->nbr.e[i], 0, NULL, NULL, false);
+	t->nbr_dead = 0;
+	for (i = 0; i < DP_NEIGH_MAX; i++)
+		if (t->e[i].state == N_REACHABLE)
+			nbr_set(t, t->e[i].family, t->e[i].addr, &t->e[i].mac);
 }
 
 static void
@@ -100,6 +239,8 @@ event(struct dp_lcore *lc, struct dp_iface *ifc, const struct dp_neigh *n,
 {
 	union dp_msg m;
 
+	if (lc->evt == NULL)
+		return;
 	memset(&m, 0, sizeof(m));
 	m.hdr.type = DP_MSG_NEIGH;
 	m.hdr.len = sizeof(m.neigh);
@@ -128,6 +269,7 @@ alloc(struct dp_lcore *lc, struct dp_iface *ifc)
 			old = &t->e[i];
 	}
 	if (old != NULL) {
+		nbr_del(t, old->family, old->addr);
 		event(lc, ifc, old, DP_NEIGH_EXPIRED);
 		dp_count(lc, DP_CNT_NEIGH_EXPIRED);
 		memset(old, 0, sizeof(*old));
@@ -176,8 +318,10 @@ dp_neigh_learn(struct dp_lcore *lc, struct dp_iface *ifc, int family,
 	rte_ether_addr_copy(mac, &n->mac);
 	n->confirmed_ns = lc->now_ns;
 	n->tries = 0;
-	if (changed)
+	if (changed) {
+		nbr_set(ifc->neigh, family, addr, mac);
 		event(lc, ifc, n, DP_NEIGH_REACHABLE);
+	}
 	for (i = 0; i < n->nb_pending; i++)
 		send_one(lc, ifc, n, n->pending[i]);
 	n->nb_pending = 0;
@@ -249,6 +393,8 @@ dp_neigh_timer(struct dp_lcore *lc, struct dp_iface *ifc)
 	struct dp_neigh *n;
 	unsigned int i;
 
+	if (t->nbr_dead > DP_NEIGH_MAX)
+		nbr_rebuild(t);
 	for (i = 0; i < DP_NEIGH_MAX; i++) {
 		n = &t->e[i];
 		switch (n->state) {
@@ -269,6 +415,7 @@ dp_neigh_timer(struct dp_lcore *lc, struct dp_iface *ifc)
 		case N_REACHABLE:
 			if (lc->now_ns - n->confirmed_ns < lc->neigh_ttl_ns)
 				break;
+			nbr_del(t, n->family, n->addr);
 			event(lc, ifc, n, DP_NEIGH_EXPIRED);
 			dp_count(lc, DP_CNT_NEIGH_EXPIRED);
 			memset(n, 0, sizeof(*n));

@@ -4,7 +4,8 @@
  * or IPv6 packets) leaves on that interface's port: the next hop is the
  * destination itself when it is on a connected prefix, else the
  * configured gateway; the neighbour table gives its MAC. Multicast and
- * broadcast map to their group MAC (RFC 1112 6.4, RFC 2464 7). Main lcore.
+ * broadcast map to their group MAC (RFC 1112 6.4, RFC 2464 7). Main lcore;
+ * dp_route_output() also sends what the relay could not resolve.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -143,4 +144,17 @@ dp_route_from_kernel(struct dp_lcore *lc, struct dp_iface *ifc,
 		return;
 	}
 	bad(lc, ifc, m, DP_DROP_EXC_FROM_KERNEL_BAD);
+}
+
+/* A packet the dataplane built itself (the relay's, when a worker found
+ * no neighbour for its next hop): the same next-hop choice. */
+void
+dp_route_output(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	if ((p[0] >> 4) == 4)
+		route4(lc, ifc, m, dp_iface_addrs(ifc));
+	else
+		route6(lc, ifc, m, dp_iface_addrs(ifc));
 }

@@ -32,6 +32,7 @@ struct dp_state {
 	/* per worker (index = lcore idx): worker -> main lcore, SP/SC */
 	struct rte_ring *exc_ring[DP_MAX_LCORES];
 	struct rte_rcu_qsbr *qsbr; /* workers' quiescent states */
+	struct dp_relay *relay;	   /* media legs (dataplane/relay/) */
 	struct dp_lcore lcore[DP_MAX_LCORES];
 	volatile bool quit; /* set by the signal handler */
 	/* main lcore */
@@ -76,8 +77,8 @@ void dp_ctl_evt(struct dp_lcore *lc, const union dp_msg *m);
 void dp_ctl_if_state(struct dp_lcore *lc, const struct dp_iface *ifc);
 void dp_ctl_ping(struct dp_state *s, struct dp_lcore *lc);
 
-/* relay/dp_leg_ctl.c (main lcore): apply a LEG_* command; 0, a count
- * (LEG_BULK_DEL) or a negative errno for its RESULT. */
+/* dp_ctl.c (main lcore): apply a LEG_* command (dp_relay_cmd()); 0, a
+ * count (LEG_BULK_DEL) or a negative errno for its RESULT. */
 int dp_leg_cmd(struct dp_state *s, struct dp_lcore *lc, const union dp_msg *c);
 
 /* dp_loop.c */

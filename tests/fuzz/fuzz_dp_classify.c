@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target of the dataplane's packet classifier (dp_classify: Ethernet,
- * 802.1Q, ARP, IPv4, IPv6, ICMP/UDP/TCP first bytes). Every input is
- * classified for an untagged and a tagged interface; a verdict must name
- * a drop reason or stay inside the input. No EAL: the classifier works on
- * (buf, len) only.
+ * 802.1Q, ARP, IPv4, IPv6 and its extension headers, ICMP/UDP/TCP first
+ * bytes, the media port range). Every input is classified for an untagged
+ * and a tagged interface; a verdict must name a drop reason or stay inside
+ * the input, and a media verdict must leave a whole UDP header right after
+ * a plain IPv4/IPv6 header. No EAL: the classifier works on (buf, len)
+ * only.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,6 +35,19 @@ check(const struct dp_iface *ifc, const struct dp_addrs *a, const uint8_t *data,
 	case DP_CLASS_ECHO6:
 	case DP_CLASS_EXC:
 		break;
+	case DP_CLASS_MEDIA:
+		/* The relay reads UDP at l2 + l3 and trusts its length. */
+		if (pi.l3_len != 20 && pi.l3_len != 40)
+			abort();
+		if ((size_t)pi.l2_len + pi.l3_len + 8 > size ||
+		    pi.l3_len + 8u > pi.ip_len)
+			abort();
+		if (((size_t)data[pi.l2_len + pi.l3_len + 4] << 8 |
+		     data[pi.l2_len + pi.l3_len + 5]) > pi.ip_len - pi.l3_len)
+			abort();
+		break;
+	case DP_CLASS_RELAY_OUT:
+		abort(); /* never a verdict of the classifier */
 	}
 	/* What the handlers will read must be inside the frame. */
 	if ((size_t)pi.l2_len + pi.ip_len > size || pi.l3_len > pi.ip_len)
@@ -61,6 +76,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(a.a6[0].addr, ip6, 16);
 	a.a6[0].plen = 64;
 	memcpy(ifc.mac.addr_bytes, mac, 6);
+	ifc.media_port_min = 16384; /* the default range */
+	ifc.media_port_max = 32767;
 	/* An exact-size copy so a sanitizer sees any read past the end. */
 	copy = malloc(size ? size : 1);
 	if (copy == NULL)
