@@ -243,7 +243,10 @@ struct dp_leg_stats {
 	uint64_t drops[DP_LEG_STATS_DROPS]; /* enum dp_leg_drop */
 	uint8_t in_use;			    /* 1 while the leg exists */
 	uint8_t flags;			    /* DP_LEG_F_* as installed */
-	uint8_t pad[6];
+	/* RFC 3550 A.1 state of dataplane/relay/dp_rtp.h */
+	uint16_t rtp_bad_seq; /* A.1 bad_seq, with DP_RTP_STATE_BAD_SEQ */
+	uint8_t rtp_state;    /* DP_RTP_STATE_*; 0 = no RTP source yet */
+	uint8_t pad[3];
 };
 _Static_assert(sizeof(struct dp_leg_stats) == 128, "two cache lines");
 

@@ -41,12 +41,12 @@
  * most 3.4e-10 of the value, which moves a difference of consecutive
  * packets by far less than one unit: jitter is a difference.
  *
- * State: A.1's bad_seq and whether a source was seen have no named slot
- * in struct dp_leg_stats; they live in its pad bytes (dp_rtp_state_*
- * below; a zeroed slot is "no source yet"). A.1's probation of a new
- * source (MIN_SEQUENTIAL) is not done: the relay accepts a source by
- * latching (RFC 3550 8.2 collisions are not ours to resolve), so counting
- * starts at its first packet and rtp_received counts every RTP packet.
+ * State: A.1's bad_seq and whether a source was seen are the slot's
+ * rtp_bad_seq and rtp_state (DP_RTP_STATE_* below; a zeroed slot is "no
+ * source yet"). A.1's probation of a new source (MIN_SEQUENTIAL) is not
+ * done: the relay accepts a source by latching (RFC 3550 8.2 collisions
+ * are not ours to resolve), so counting starts at its first packet and
+ * rtp_received counts every RTP packet.
  */
 #ifndef DP_RTP_H
 #define DP_RTP_H
@@ -179,34 +179,9 @@ dp_rtcp_check(const uint8_t *p, uint32_t len)
 	return 0;
 }
 
-/* The A.1 state kept in struct dp_leg_stats' pad bytes. */
+/* struct dp_leg_stats' rtp_state bits (A.1 state, with rtp_bad_seq). */
 #define DP_RTP_STATE_SRC 0x01	  /* a source was seen: ssrc etc. valid */
 #define DP_RTP_STATE_BAD_SEQ 0x02 /* A.1 bad_seq is set (a large jump) */
-#define DP_RTP_PAD_BAD_SEQ 0	  /* pad[0..1]: bad_seq, host order */
-#define DP_RTP_PAD_STATE 2	  /* pad[2]: DP_RTP_STATE_* */
-_Static_assert(sizeof(((struct dp_leg_stats *)0)->pad) >= 3,
-	       "dp_rtp.h keeps 3 bytes of A.1 state in the slot's pad");
-
-static inline uint8_t
-dp_rtp_state(const struct dp_leg_stats *st)
-{
-	return st->pad[DP_RTP_PAD_STATE];
-}
-
-static inline uint16_t
-dp_rtp_bad_seq(const struct dp_leg_stats *st)
-{
-	return (uint16_t)(st->pad[DP_RTP_PAD_BAD_SEQ] |
-			  st->pad[DP_RTP_PAD_BAD_SEQ + 1] << 8);
-}
-
-static inline void
-dp_rtp_state_set(struct dp_leg_stats *st, uint8_t state, uint16_t bad_seq)
-{
-	st->pad[DP_RTP_PAD_STATE] = state;
-	st->pad[DP_RTP_PAD_BAD_SEQ] = (uint8_t)bad_seq;
-	st->pad[DP_RTP_PAD_BAD_SEQ + 1] = (uint8_t)(bad_seq >> 8);
-}
 
 /* arrival_ns in RTP timestamp units, modulo 2^32 (see the top). */
 static inline uint32_t
@@ -230,7 +205,8 @@ dp_rtp_seq_init(struct dp_leg_stats *st, const struct dp_rtp_info *ri,
 	st->ext_max_seq = ri->seq;
 	st->rtp_received = 1;
 	st->transit = arrival - ri->ts;
-	dp_rtp_state_set(st, DP_RTP_STATE_SRC, 0);
+	st->rtp_state = DP_RTP_STATE_SRC;
+	st->rtp_bad_seq = 0;
 }
 
 /* RFC 3550 A.8, in unsigned arithmetic: transit differences are taken
@@ -254,7 +230,7 @@ dp_rtp_stats_update(struct dp_leg_stats *st, const struct dp_rtp_info *ri,
 		    uint64_t arrival_ns, uint32_t clock_hz)
 {
 	uint32_t arrival = dp_rtp_ns_to_ts(arrival_ns, clock_hz);
-	uint8_t state = dp_rtp_state(st);
+	uint8_t state = st->rtp_state;
 	uint16_t max_seq, udelta;
 
 	if (!(state & DP_RTP_STATE_SRC) || ri->ssrc != st->ssrc) {
@@ -280,12 +256,12 @@ dp_rtp_stats_update(struct dp_leg_stats *st, const struct dp_rtp_info *ri,
 		 * second (the jitter estimate is kept, its reference
 		 * transit taken anew); a lone one is not counted. */
 		if ((state & DP_RTP_STATE_BAD_SEQ) &&
-		    ri->seq == dp_rtp_bad_seq(st)) {
+		    ri->seq == st->rtp_bad_seq) {
 			dp_rtp_seq_init(st, ri, arrival);
 			return;
 		}
-		dp_rtp_state_set(st, DP_RTP_STATE_SRC | DP_RTP_STATE_BAD_SEQ,
-				 (uint16_t)(ri->seq + 1));
+		st->rtp_state = DP_RTP_STATE_SRC | DP_RTP_STATE_BAD_SEQ;
+		st->rtp_bad_seq = (uint16_t)(ri->seq + 1);
 		return;
 	}
 	/* else A.1: a duplicate or a misordered packet, counted */
@@ -297,7 +273,7 @@ dp_rtp_stats_update(struct dp_leg_stats *st, const struct dp_rtp_info *ri,
 static inline uint32_t
 dp_rtp_expected(const struct dp_leg_stats *st)
 {
-	if (!(dp_rtp_state(st) & DP_RTP_STATE_SRC))
+	if (!(st->rtp_state & DP_RTP_STATE_SRC))
 		return 0;
 	return st->ext_max_seq - st->base_seq + 1;
 }

@@ -58,7 +58,7 @@ age_ms(const struct dp_leg_stats *l, uint64_t now_ns, uint64_t *msp)
 static bool
 has_rtp(const struct dp_leg_stats *l)
 {
-	return (dp_rtp_state(l) & DP_RTP_STATE_SRC) != 0;
+	return (l->rtp_state & DP_RTP_STATE_SRC) != 0;
 }
 
 void

@@ -120,7 +120,7 @@ stream(const uint8_t *data, size_t size)
 		dp_rtp_stats_update(&st, &ri, now, clock_hz);
 		if (st.ssrc != ri.ssrc || st.rtp_received == 0 ||
 		    st.ssrc_changes - before > 1 ||
-		    !(dp_rtp_state(&st) & DP_RTP_STATE_SRC))
+		    !(st.rtp_state & DP_RTP_STATE_SRC))
 			abort();
 		(void)dp_rtp_lost(&st);
 		(void)dp_police_admit(&pol, &pc, dp_rtp_be32(r), now);
