@@ -11,6 +11,13 @@
 #   lab_counter NAME         a counter summed over lcores (jq; see below)
 #   lab_wait_for SECS DESC CMD...   poll CMD until it succeeds, bounded
 #   lab_stop_dataplane / lab_stop_controlplane   SIGTERM, wait, exit code
+#   lab_up_dataplane         lab_up without esg-controlplane (media tests:
+#                            esg-legctl is the control plane)
+#   lab_legctl_start / lab_leg CMD... / lab_legctl_stop   esg-legctl
+#                            --follow as the control plane; lab_leg waits
+#                            for the command's RESULT
+#   lab_rtp NS ARGS...       tests/e2e/lib/rtp_stream.py in a namespace
+#   lab_legs_json            esgctl legs --json
 #
 # Topology (all addresses TEST-NET, inside namespaces this file creates):
 #
@@ -70,6 +77,8 @@ lab_find_build() {
 	LAB_DP_BIN=${ESG_DATAPLANE:-$LAB_BUILD/dataplane/esg-dataplane}
 	LAB_CP_BIN=${ESG_CONTROLPLANE:-$LAB_BUILD/controlplane/esg-controlplane}
 	LAB_CTL_BIN=${ESG_ESGCTL:-$LAB_BUILD/mgmt/esgctl/esgctl}
+	# esg-legctl is built with the tests; only media tests need it
+	LAB_LEGCTL_BIN=${ESG_LEGCTL:-$LAB_BUILD/tests/tools/esg-legctl}
 	local b
 	for b in "$LAB_DP_BIN" "$LAB_CP_BIN" "$LAB_CTL_BIN"; do
 		[ -x "$b" ] || lab_die "binary $b not built (set ESG_BUILD_DIR)"
@@ -296,6 +305,98 @@ lab_up() {
 		lab_tail "$LAB_CP_LOG"
 		lab_die "esg-controlplane does not listen on UDP 5060"
 	}
+}
+
+# The lab without esg-controlplane: the dataplane has its addresses from
+# the configuration; a test drives it with esg-legctl (one control plane
+# at a time: the rings have one producer).
+lab_up_dataplane() {
+	[ -x "$LAB_LEGCTL_BIN" ] ||
+		lab_die "esg-legctl not built ($LAB_LEGCTL_BIN; meson -Dtests=true)"
+	lab_config
+	lab_topology
+	lab_start_dataplane
+	[ "$LAB_PORTS" = tap ] && lab_move_taps
+	lab_hosts
+	lab_exception_up
+}
+
+# esg-legctl --follow --json as the control plane: commands go in through
+# a FIFO (lab_leg), its output (results, events) is $LAB_LEGCTL_OUT.
+lab_legctl_start() {
+	LAB_LEGCTL_OUT="$LAB_DIR/legctl.out"
+	LAB_LEGCTL_FIFO="$LAB_DIR/legctl.in"
+	LAB_LEGCTL_N=0
+	rm -f "$LAB_LEGCTL_FIFO"
+	mkfifo "$LAB_LEGCTL_FIFO" || lab_die "mkfifo $LAB_LEGCTL_FIFO"
+	"$LAB_LEGCTL_BIN" --instance "$LAB_INSTANCE" --follow --json \
+		--keep-going <"$LAB_LEGCTL_FIFO" >"$LAB_LEGCTL_OUT" \
+		2>"$LAB_DIR/legctl.err" &
+	LAB_LEGCTL_PID=$!
+	LAB_PIDS+=("$LAB_LEGCTL_PID")
+	exec {LAB_LEGCTL_FD}>"$LAB_LEGCTL_FIFO"
+	lab_wait_for 10 "esg-legctl attached" \
+		grep -q '"type":"attached"' "$LAB_LEGCTL_OUT" || {
+		lab_tail "$LAB_DIR/legctl.err"
+		lab_die "esg-legctl did not attach"
+	}
+}
+
+# lab_leg WORDS...: one esg-legctl command; waits (5 s) for its RESULT,
+# prints the RESULT line; fails unless it is ok.
+lab_leg() {
+	local n res
+	LAB_LEGCTL_N=$((LAB_LEGCTL_N + 1))
+	n=$LAB_LEGCTL_N
+	echo "$*" >&"$LAB_LEGCTL_FD"
+	lab_wait_for 5 "RESULT of '$*'" lab_leg_result "$n" || {
+		echo "no RESULT for '$*'"
+		return 1
+	}
+	res=$(lab_leg_result "$n")
+	echo "$res"
+	jq -e '.ok' <<<"$res" >/dev/null
+}
+
+lab_leg_result() {
+	grep -E "^\{\"type\":\"(result|error)\",\"line\":$1," "$LAB_LEGCTL_OUT"
+}
+
+# Leg events seen so far (JSON lines): lab_leg_events [EVENT].
+lab_leg_events() {
+	grep '"type":"event"' "$LAB_LEGCTL_OUT" |
+		jq -c --arg e "${1:-}" 'select($e == "" or .event == $e)'
+}
+
+# Close esg-legctl's input: it exits when its commands are answered.
+lab_legctl_stop() {
+	local rc=0
+	exec {LAB_LEGCTL_FD}>&-
+	lab_stop_pid_wait "$LAB_LEGCTL_PID" 10 || rc=$?
+	LAB_LEGCTL_PID=
+	return $rc
+}
+
+# Wait for a process of ours to exit on its own (bounded), then SIGTERM.
+lab_stop_pid_wait() {
+	local pid=$1 secs=${2:-10}
+	local end=$((SECONDS + secs))
+	while lab_alive "$pid" && [ $SECONDS -lt $end ]; do
+		[ "$(ps -o stat= -p "$pid" 2>/dev/null)" = Z ] && break
+		sleep 0.1
+	done
+	lab_stop_pid "$pid" 5
+}
+
+lab_legs_json() {
+	"$LAB_CTL_BIN" --instance "$LAB_INSTANCE" legs --json "$@"
+}
+
+# lab_rtp NS ARGS...: the RTP stream tool in a namespace.
+lab_rtp() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$LAB_PY" "$LAB_ROOT/tests/e2e/lib/rtp_stream.py" "$@"
 }
 
 # Kill the dataplane the hard way (a crash) and start a new one; the
