@@ -34,6 +34,7 @@ set -uo pipefail
 
 N=${ESG_RELAY_PACKETS:-200}  # per stream
 IV=${ESG_RELAY_INTERVAL_MS:-10}
+TS=$((IV * 8)) # RTP timestamp step: the interval at 8 kHz
 SSRC_A=0x1a2b3c4d # LAN -> WAN
 SSRC_B=0x5e6f7081 # WAN -> LAN
 SSRC_C=0x0c0c0c0c # the call, LAN side
@@ -113,7 +114,7 @@ report() {
 leg_is() {
 	local id=$1 expr=$2 j
 	j=$(lab_legs_json "$id") || return 1
-	jq -c ".legs[0] | {id, rx_pkts, fwd_pkts, latches, ssrc, ssrc_changes,
+	jq -c ".legs[0] | {id, rx_pkts, fwd_pkts, latches, ssrc, ssrc_changes, jitter,
 		rtp_received, expected, lost, drops}" <<<"$j" | sed 's/^/   /'
 	jq -e ".legs[0] | $expr" <<<"$j" >/dev/null
 }
@@ -145,10 +146,10 @@ check "legs 1 and 2 in use (esgctl legs)" \
 # --- LAN (IPv4) -> WAN (IPv6) ------------------------------------------------
 snap
 rx_start "$LAB_NS_WAN" "$LAB_DIR/rx1.json" --bind '[2001:db8:2::fe]:40000' \
-	--expect-from '[2001:db8:2::1]:30000' --count "$N" --ssrc "$SSRC_A" \
+	--expect-from '[2001:db8:2::1]:30000' --count "$N" --ts-step "$TS" --ssrc "$SSRC_A" \
 	--expect-dscp 46
 lab_rtp "$LAB_NS_LAN" send --bind 192.0.2.10:40000 --to 192.0.2.1:20000 \
-	--count "$N" --interval-ms "$IV" --ssrc "$SSRC_A" >"$LAB_DIR/tx1.json"
+	--count "$N" --ts-step "$TS" --interval-ms "$IV" --ssrc "$SSRC_A" >"$LAB_DIR/tx1.json"
 rx_wait
 rc=$?
 echo "   $(report "$LAB_DIR/rx1.json")"
@@ -163,10 +164,10 @@ check "LEG_LATCHED: leg 1 latched to 192.0.2.10:40000" \
 # --- WAN (IPv6) -> LAN (IPv4) ------------------------------------------------
 snap
 rx_start "$LAB_NS_LAN" "$LAB_DIR/rx2.json" --bind 192.0.2.10:40000 \
-	--expect-from 192.0.2.1:20000 --count "$N" --ssrc "$SSRC_B" \
+	--expect-from 192.0.2.1:20000 --count "$N" --ts-step "$TS" --ssrc "$SSRC_B" \
 	--expect-dscp 34
 lab_rtp "$LAB_NS_WAN" send --bind '[2001:db8:2::fe]:40000' \
-	--to '[2001:db8:2::1]:30000' --count "$N" --interval-ms "$IV" \
+	--to '[2001:db8:2::1]:30000' --count "$N" --ts-step "$TS" --interval-ms "$IV" \
 	--ssrc "$SSRC_B" --dscp 34 >"$LAB_DIR/tx2.json"
 rx_wait
 rc=$?
@@ -179,14 +180,14 @@ check "relayed +$N" relayed "$N"
 snap
 rm -f "$LAB_DIR/call_lan.json" "$LAB_DIR/call_wan.json"
 lab_rtp "$LAB_NS_LAN" duplex --bind 192.0.2.10:40000 --to 192.0.2.1:20000 \
-	--expect-from 192.0.2.1:20000 --count "$N" --interval-ms "$IV" \
+	--expect-from 192.0.2.1:20000 --count "$N" --ts-step "$TS" --interval-ms "$IV" \
 	--ssrc "$SSRC_C" --peer-ssrc "$SSRC_D" --start-delay 0.5 --idle 2 \
 	--timeout 30 >"$LAB_DIR/call_lan.json" 2>&1 &
 p1=$!
 LAB_PIDS+=("$p1")
 lab_rtp "$LAB_NS_WAN" duplex --bind '[2001:db8:2::fe]:40000' \
 	--to '[2001:db8:2::1]:30000' --expect-from '[2001:db8:2::1]:30000' \
-	--count "$N" --interval-ms "$IV" --ssrc "$SSRC_D" --peer-ssrc "$SSRC_C" \
+	--count "$N" --ts-step "$TS" --interval-ms "$IV" --ssrc "$SSRC_D" --peer-ssrc "$SSRC_C" \
 	--start-delay 0.5 --idle 2 --timeout 30 >"$LAB_DIR/call_wan.json" 2>&1 &
 p2=$!
 LAB_PIDS+=("$p2")

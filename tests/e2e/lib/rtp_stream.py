@@ -11,9 +11,9 @@ Addresses: 192.0.2.10:40000 or [2001:db8:2::fe]:40000.
 The sender sends N RTP packets (RFC 3550 5.1: V=2, no padding, no
 extension, no CSRC; PT 0 (PCMU, RFC 3551) by default; marker on the first;
 a fixed SSRC; sequence numbers seq0, seq0+1, ... mod 2^16; timestamps ts0
-+ i * ts_step mod 2^32) paced on an absolute schedule, with a payload that
-is a function of the sequence number and the SSRC, so every byte can be
-checked. The receiver checks every packet it gets: source address and
++ i * ts_step mod 2^32; both ends take the same seq0, ts0 and ts_step)
+paced on an absolute schedule, with a payload that is a function of the
+sequence number and the SSRC, so every byte can be checked. The receiver checks every packet it gets: source address and
 port, the whole RTP header, the payload byte by byte, and the sequence
 (each index once, in order). It stops when it has all N (plus a short
 linger to catch duplicates), after --idle seconds without a packet once
@@ -309,7 +309,9 @@ def main():
     ap.add_argument("--peer-seq0", type=int, help="default: --seq0")
     ap.add_argument("--peer-ts0", type=int, help="default: --ts0")
     ap.add_argument("--ts-step", type=int, default=160,
-                    help="timestamp units per packet (160: 20 ms at 8 kHz)")
+                    help="timestamp units per packet (160: 20 ms at 8 kHz); "
+                    "with another --interval-ms, give interval x 8 to both "
+                    "ends, or RFC 3550 A.8 jitter shows the difference")
     ap.add_argument("--pt", type=int, default=0)
     ap.add_argument("--dscp", type=int, help="send with this DSCP (0..63)")
     ap.add_argument("--expect-dscp", type=int,
