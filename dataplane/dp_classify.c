@@ -99,8 +99,8 @@ dp_prefix6_match(const uint8_t *a, const uint8_t *b, uint8_t plen)
 	return ((a[bytes] ^ b[bytes]) & (0xff << (8 - bits))) == 0;
 }
 
-bool
-dp_addr4_is_ours(const struct dp_addrs *a, uint32_t ip)
+static inline bool
+addr4_ours(const struct dp_addrs *a, uint32_t ip)
 {
 	unsigned int i;
 
@@ -110,9 +110,16 @@ dp_addr4_is_ours(const struct dp_addrs *a, uint32_t ip)
 	return false;
 }
 
-/* Limited broadcast or the directed broadcast of a connected prefix. */
 bool
-dp_addr4_is_bcast(const struct dp_addrs *a, uint32_t ip)
+dp_addr4_is_ours(const struct dp_addrs *a, uint32_t ip)
+{
+	return addr4_ours(a, ip);
+}
+
+/* Limited broadcast or the directed broadcast of a connected prefix:
+ * all host bits set (and the prefix ours). */
+static inline bool
+addr4_bcast(const struct dp_addrs *a, uint32_t ip)
 {
 	unsigned int i;
 	uint32_t host;
@@ -120,14 +127,38 @@ dp_addr4_is_bcast(const struct dp_addrs *a, uint32_t ip)
 	if (ip == 0xffffffff)
 		return true;
 	for (i = 0; i < a->nb4; i++) {
-		if (a->a4[i].plen >= 31)
+		if (a->a4[i].plen >= 31 || a->a4[i].plen == 0)
 			continue; /* RFC 3021: no broadcast on /31 */
 		host = rte_cpu_to_be_32(~0u >> a->a4[i].plen);
-		if (dp_prefix4_match(ip, a->a4[i].addr, a->a4[i].plen) &&
+		if ((ip | host) == (a->a4[i].addr | host) &&
 		    (ip & host) == host)
 			return true;
 	}
 	return false;
+}
+
+bool
+dp_addr4_is_bcast(const struct dp_addrs *a, uint32_t ip)
+{
+	return addr4_bcast(a, ip);
+}
+
+/* RFC 1071 over an IPv4 header (ihl a multiple of 4): 32-bit words. */
+static inline bool
+ip4_csum_ok(const uint8_t *p, uint32_t ihl)
+{
+	uint64_t sum = 0;
+	uint32_t w, i;
+
+	for (i = 0; i < ihl; i += 4) {
+		memcpy(&w, p + i, 4);
+		sum += w;
+	}
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
 }
 
 bool
@@ -280,16 +311,16 @@ classify_ip4(const struct dp_iface *ifc, const struct dp_addrs *a,
 	if (tot < ihl || tot > len)
 		return drop(pi, DP_DROP_IP4_TOTAL_LEN);
 	/* RFC 1122 3.2.1.2: silently discard a bad header checksum. */
-	if (dp_csum(p, ihl, 0) != 0xffff)
+	if (!ip4_csum_ok(p, ihl))
 		return drop(pi, DP_DROP_IP4_CSUM);
 	/* RFC 1122 3.2.1.3: multicast, broadcast, loopback or this-host
 	 * sources are martians. */
 	src = rte_be_to_cpu_32(ip->src_addr);
 	if (dp_ip4_is_mcast(src) || src == 0xffffffff || src == 0 ||
-	    (src >> 24) == 127 || dp_addr4_is_bcast(a, ip->src_addr))
+	    (src >> 24) == 127 || addr4_bcast(a, ip->src_addr))
 		return drop(pi, DP_DROP_IP4_SRC_BAD);
-	bcast = dp_addr4_is_bcast(a, ip->dst_addr);
-	if (!bcast && !dp_addr4_is_ours(a, ip->dst_addr))
+	bcast = !addr4_ours(a, ip->dst_addr) && addr4_bcast(a, ip->dst_addr);
+	if (!bcast && !addr4_ours(a, ip->dst_addr))
 		return drop(pi, DP_DROP_IP4_NOT_OURS);
 
 	pi->l3_len = (uint16_t)ihl;

@@ -11,8 +11,9 @@
  * - struct dp_leg: one slot per leg id, preallocated, cache aligned.
  *   Line 0 is read by every lcore: the cfg pointer (main lcore) and the
  *   latched remote (owner, under the sequence count lseq). Lines 1 and 2
- *   belong to the owning lcore alone: policing, the latched sources'
- *   last packets, the next-hop cache.
+ *   belong to the owning lcore alone: the latched sources' last packets
+ *   and the next-hop cache (every packet), policing (line 2, only with
+ *   LEG_POLICE).
  * - The lookup: rte_hash, lock-free readers, one writer (the main
  *   lcore), key slots recycled through the same QSBR variable. Key:
  *   (interface, family, local address, local port); data: id << 1 | rtcp.
@@ -41,9 +42,9 @@ struct rte_rcu_qsbr;
 
 struct dp_leg_cfg {
 	/* line 0: what the fast path reads for every packet */
-	uint32_t id;
-	uint32_t peer; /* DP_LEG_NONE: unbound */
-	uint32_t ver;  /* unique per published copy: cache validation */
+	uint32_t clock_hz; /* RTP clock for jitter (RFC 3550 A.8) */
+	uint32_t peer;	   /* DP_LEG_NONE: unbound */
+	uint32_t ver;	   /* unique per published copy: cache validation */
 	uint16_t ifidx;
 	uint8_t family;	    /* AF_INET, AF_INET6 */
 	uint8_t flags;	    /* DP_LEG_F_* */
@@ -60,7 +61,7 @@ struct dp_leg_cfg {
 	uint8_t r_addr[16];   /* signalled remote */
 	/* line 1 */
 	uint64_t relatch_ns;
-	uint32_t clock_hz;
+	uint32_t id;
 	uint32_t idle_ms;
 	uint32_t gen;	     /* incarnation: dp_leg_stats.gen */
 	uint32_t police_gen; /* bumped by LEG_POLICE */
@@ -82,15 +83,14 @@ struct dp_latch {
 struct dp_leg_egress {
 	uint32_t peer_ver;  /* peer cfg this was computed for */
 	uint32_t peer_lseq; /* and its latched remote */
-	uint32_t addr_gen;  /* and the egress interface's addresses */
 	uint32_t nbr_seq;   /* the neighbour entry, unchanged */
+	uint16_t addr_gen;  /* the egress interface's addresses (low bits) */
 	uint16_t nbr_idx;
+	struct rte_ether_addr mac;
 	uint8_t valid;
 	uint8_t pad;
-	struct rte_ether_addr mac;
-	uint8_t pad2[6];
 };
-_Static_assert(sizeof(struct dp_leg_egress) == 32, "two per line");
+_Static_assert(sizeof(struct dp_leg_egress) == 24, "with heard_ns: a line");
 
 struct dp_leg {
 	/* line 0: read by any lcore */
@@ -101,13 +101,13 @@ struct dp_leg {
 	uint32_t latch_gen;	  /* cfg->relatch_gen the latches belong to */
 	struct dp_latch latch[2]; /* rtp, rtcp */
 	uint8_t pad1[4];
-	/* line 1: owner only */
+	/* line 1: owner only, every packet */
+	uint64_t heard_ns[2]; /* last packet of the latched rtp, rtcp src */
+	struct dp_leg_egress eg[2]; /* to the peer's rtp, rtcp remote */
+	/* line 2: owner only, with LEG_POLICE */
 	struct dp_police pol;
 	uint32_t pol_gen;
-	uint32_t pad2;
-	uint64_t heard_ns[2]; /* last packet of the latched rtp, rtcp src */
-	/* line 2: owner only */
-	struct dp_leg_egress eg[2]; /* to the peer's rtp, rtcp remote */
+	uint8_t pad2[20];
 } __rte_cache_aligned;
 _Static_assert(sizeof(struct dp_leg) == 3 * RTE_CACHE_LINE_SIZE, "three lines");
 
@@ -173,14 +173,16 @@ struct dp_relay {
 };
 
 /* dp_leg_table.c (main lcore) */
+/* 32 bytes, not 24: rte_hash compares 32-byte keys with vector loads,
+ * other sizes with memcmp(). */
 struct dp_leg_key {
 	uint8_t addr[16];
 	uint16_t port; /* network order */
 	uint16_t ifidx;
 	uint8_t family;
-	uint8_t pad[3];
+	uint8_t pad[11];
 };
-_Static_assert(sizeof(struct dp_leg_key) == 24, "hash key");
+_Static_assert(sizeof(struct dp_leg_key) == 32, "hash key");
 
 static inline void
 dp_leg_key_set(struct dp_leg_key *k, uint16_t ifidx, uint8_t family,
@@ -188,7 +190,7 @@ dp_leg_key_set(struct dp_leg_key *k, uint16_t ifidx, uint8_t family,
 {
 	uint64_t *w = (uint64_t *)k;
 
-	w[0] = w[1] = w[2] = 0;
+	w[0] = w[1] = w[2] = w[3] = 0;
 	__builtin_memcpy(k->addr, addr, family == AF_INET6 ? 16 : 4);
 	k->port = port_be;
 	k->ifidx = ifidx;

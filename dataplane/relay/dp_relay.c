@@ -34,8 +34,36 @@ struct rx_ctx {
 	struct rte_mbuf *m;
 	struct dp_leg *a;
 	const struct dp_leg_cfg *ca;
-	uint32_t v; /* hash data: id << 1 | arrived on the RTCP port */
+	uint32_t v;   /* hash data: id << 1 | arrived on the RTCP port */
+	uint8_t rtcp; /* RTCP (by port or RFC 5761 4) */
+	uint8_t bad;  /* 0, or the drop: DP_DROP_MEDIA_NOT_RTP / RTP_BAD */
+	struct dp_rtp_info ri;
 };
+
+/*
+ * RFC 7983 7 demux, RFC 5761 4 on a shared port, the RTP or RTCP
+ * header (dp_rtp.h): the packet alone decides, before the leg's state
+ * is read; the owner counts a bad one against the leg.
+ */
+static inline void
+pkt_check(struct rx_ctx *x)
+{
+	const uint8_t *udp = rte_pktmbuf_mtod_offset(
+		x->m, const uint8_t *, x->m->l2_len + x->m->l3_len);
+	const uint8_t *pl = udp + 8;
+	uint32_t plen = (uint32_t)(udp[4] << 8 | udp[5]) - 8u;
+	enum dp_media_kind kind = dp_rtp_demux(pl, plen);
+
+	x->bad = 0;
+	if (kind != DP_MEDIA_RTP && kind != DP_MEDIA_RTCP) {
+		x->bad = DP_DROP_MEDIA_NOT_RTP;
+		return;
+	}
+	x->rtcp = (x->v & 1) != 0 || kind == DP_MEDIA_RTCP;
+	if (x->rtcp ? dp_rtcp_check(pl, plen) != 0
+		    : dp_rtp_parse(pl, plen, &x->ri) != 0)
+		x->bad = DP_DROP_RTP_BAD;
+}
 
 /* The peer's remote for one channel, read consistently. */
 struct dest {
@@ -65,6 +93,23 @@ static inline uint16_t
 be16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* Equal addresses of the family: fixed-size loads, no memcmp call. */
+static inline bool
+addr_eq(const uint8_t *a, const uint8_t *b, uint8_t family)
+{
+	uint64_t x[2], y[2];
+	uint32_t u, v;
+
+	if (family == AF_INET) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		return u == v;
+	}
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
 }
 
 /* ---- latching (owner only; readers use the sequence count) ---- */
@@ -98,7 +143,7 @@ latch_set(struct dp_lcore *lc, struct dp_relay *r, struct dp_leg *l,
 	  const struct dp_leg_cfg *c, unsigned int ch, const uint8_t *src,
 	  uint16_t sport)
 {
-	struct dp_leg_stats *st = &r->st[c->id];
+	struct dp_leg_stats *st = &r->st[c->id]; /* rare: line 1 is fine */
 	struct dp_latch *lt = &l->latch[ch];
 	struct dp_leg_note n;
 	size_t alen = c->family == AF_INET ? 4 : 16;
@@ -137,15 +182,14 @@ src_accept(struct dp_lcore *lc, struct dp_relay *r, struct dp_leg *l,
 	   uint16_t sport)
 {
 	const struct dp_latch *lt = &l->latch[ch];
-	size_t alen = c->family == AF_INET ? 4 : 16;
 	bool ip_ok;
 
 	ip_ok = !(c->flags & DP_LEG_F_SAME_IP) || !c->has_remote ||
-		memcmp(src, c->r_addr, alen) == 0;
+		addr_eq(src, c->r_addr, c->family);
 	if (c->flags & DP_LEG_F_LATCH) {
 		if (lt->valid) {
 			if (lt->port == sport &&
-			    memcmp(lt->addr, src, alen) == 0) {
+			    addr_eq(lt->addr, src, c->family)) {
 				l->heard_ns[ch] = lc->now_ns;
 				return true;
 			}
@@ -162,7 +206,7 @@ src_accept(struct dp_lcore *lc, struct dp_relay *r, struct dp_leg *l,
 	}
 	if (c->has_remote && (c->flags & DP_LEG_F_STRICT))
 		return sport == (ch ? c->r_rtcp_port : c->r_rtp_port) &&
-		       memcmp(src, c->r_addr, alen) == 0;
+		       addr_eq(src, c->r_addr, c->family);
 	return true;
 }
 
@@ -304,7 +348,7 @@ tx_add(struct dp_lcore *lc, struct dp_relay *r, struct dp_iface *ifc,
 static void
 relay_out(struct dp_lcore *lc, struct dp_relay *r, struct rte_mbuf *m,
 	  struct dp_leg *a, const struct dp_leg_cfg *ca,
-	  struct dp_leg_stats *st, bool rtcp)
+	  struct dp_leg_stats *st, bool rtcp, uint32_t id)
 {
 	const struct dp_iface *ifa = &r->ifaces[ca->ifidx];
 	const struct dp_leg_cfg *cb;
@@ -323,12 +367,12 @@ relay_out(struct dp_lcore *lc, struct dp_relay *r, struct rte_mbuf *m,
 	ifb = &r->ifaces[cb->ifidx];
 	gen = __atomic_load_n(&ifb->addr_gen, __ATOMIC_ACQUIRE);
 	if (!eg->valid || eg->peer_ver != cb->ver || eg->peer_lseq != lseq ||
-	    eg->addr_gen != gen ||
+	    eg->addr_gen != (uint16_t)gen ||
 	    !dp_nbr_valid(dp_iface_nbr(ifb), eg->nbr_idx, eg->nbr_seq)) {
 		eg->valid = 0;
 		eg->peer_ver = cb->ver;
 		eg->peer_lseq = lseq;
-		eg->addr_gen = gen;
+		eg->addr_gen = (uint16_t)gen;
 		rc = egress_resolve(ifb, cb->family, d.addr, eg);
 		if (rc == -EHOSTUNREACH) {
 			leg_drop(lc, ifa, st, m, DP_DROP_NO_ROUTE,
@@ -363,7 +407,7 @@ relay_out(struct dp_lcore *lc, struct dp_relay *r, struct rte_mbuf *m,
 	if (rc != 0)
 		to_main(lc, ifb, m);
 	else
-		tx_add(lc, r, ifb, m, ca->id);
+		tx_add(lc, r, ifb, m, id);
 	return;
 no_peer:
 	leg_drop(lc, ifa, st, m, DP_DROP_LEG_NO_PEER, DP_LEG_DROP_NO_PEER);
@@ -377,28 +421,18 @@ relay_one(struct dp_lcore *lc, struct dp_relay *r, const struct rx_ctx *x)
 	struct dp_leg *a = x->a;
 	const struct dp_leg_cfg *ca = x->ca;
 	const struct dp_iface *ifa = &r->ifaces[ca->ifidx];
-	struct dp_leg_stats *st = &r->st[ca->id];
+	struct dp_leg_stats *st = &r->st[x->v >> 1];
 	const uint8_t *ip =
 		rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
-	const uint8_t *udp = ip + m->l3_len, *pl = udp + 8;
+	const uint8_t *udp = ip + m->l3_len;
 	uint32_t plen = be16(udp + 4) - 8u;
 	unsigned int ch = x->v & 1;
-	enum dp_media_kind kind;
-	struct dp_rtp_info ri = {0};
 	uint16_t sport;
-	bool rtcp;
+	bool rtcp = x->rtcp;
 
-	/* RFC 7983 7; RFC 5761 4 on a shared port */
-	kind = dp_rtp_demux(pl, plen);
-	if (kind != DP_MEDIA_RTP && kind != DP_MEDIA_RTCP) {
-		leg_drop(lc, ifa, st, m, DP_DROP_MEDIA_NOT_RTP,
+	if (unlikely(x->bad != 0)) {
+		leg_drop(lc, ifa, st, m, (enum dp_drop)x->bad,
 			 DP_LEG_DROP_NOT_RTP);
-		return;
-	}
-	rtcp = ch != 0 || kind == DP_MEDIA_RTCP;
-	if (rtcp ? dp_rtcp_check(pl, plen) != 0
-		 : dp_rtp_parse(pl, plen, &ri) != 0) {
-		leg_drop(lc, ifa, st, m, DP_DROP_RTP_BAD, DP_LEG_DROP_NOT_RTP);
 		return;
 	}
 	if (unlikely(a->latch_gen != ca->relatch_gen))
@@ -427,8 +461,8 @@ relay_one(struct dp_lcore *lc, struct dp_relay *r, const struct rx_ctx *x)
 	if (rtcp)
 		st->rtcp_pkts++;
 	else
-		dp_rtp_stats_update(st, &ri, lc->now_ns, ca->clock_hz);
-	relay_out(lc, r, m, a, ca, st, rtcp);
+		dp_rtp_stats_update(st, &x->ri, lc->now_ns, ca->clock_hz);
+	relay_out(lc, r, m, a, ca, st, rtcp, x->v >> 1);
 }
 
 /* The leg is another lcore's: hand the packet over. */
@@ -464,20 +498,31 @@ relay_media(struct dp_lcore *lc, struct dp_relay *r, struct dp_iface *ifc,
 	for (j = 0; j < n; j++)
 		kp[j] = &keys[j];
 	rte_hash_lookup_bulk_data(r->hash, kp, n, &hits, data);
+	/* Everything the leg id gives at once: its slot (the shared line
+	 * and the owner's) and its counters. */
 	for (j = 0; j < n; j++) {
+		uint32_t id;
+
 		if (!((hits >> j) & 1)) {
 			drop_m(lc, ifc, media[j], DP_DROP_MEDIA_NO_LEG);
 			continue;
 		}
 		cx[nc].m = media[j];
 		cx[nc].v = (uint32_t)(uintptr_t)data[j];
-		cx[nc].a = &r->legs[cx[nc].v >> 1];
+		id = cx[nc].v >> 1;
+		cx[nc].a = &r->legs[id];
 		rte_prefetch0(cx[nc].a);
+		rte_prefetch0((const uint8_t *)cx[nc].a + RTE_CACHE_LINE_SIZE);
+		rte_prefetch0(&r->st[id]);
+		rte_prefetch0((const uint8_t *)&r->st[id] +
+			      RTE_CACHE_LINE_SIZE);
 		nc++;
 	}
+	/* The packets' own checks meanwhile: they need no leg state. */
+	for (j = 0; j < nc; j++)
+		pkt_check(&cx[j]);
 	for (j = 0; j < nc; j++) {
 		struct rx_ctx *x = &cx[j];
-		uint32_t id = x->v >> 1;
 
 		x->ca = __atomic_load_n(&x->a->cfg, __ATOMIC_ACQUIRE);
 		if (unlikely(x->ca == NULL)) { /* deleted under us */
@@ -497,17 +542,21 @@ relay_media(struct dp_lcore *lc, struct dp_relay *r, struct dp_iface *ifc,
 			}
 		}
 		rte_prefetch0(x->ca);
-		rte_prefetch0((const uint8_t *)x->a + RTE_CACHE_LINE_SIZE);
-		rte_prefetch0(&r->st[id]);
 		cx[nr++] = *x;
 	}
+	/* the peer's slot (its latched remote), then its configuration */
 	for (j = 0; j < nr; j++) {
 		uint32_t p = cx[j].ca->peer;
 
 		if (p != DP_LEG_NONE)
 			rte_prefetch0(&r->legs[p]);
-		rte_prefetch0((const uint8_t *)cx[j].a +
-			      2 * RTE_CACHE_LINE_SIZE);
+	}
+	for (j = 0; j < nr; j++) {
+		uint32_t p = cx[j].ca->peer;
+
+		if (p != DP_LEG_NONE)
+			rte_prefetch0(__atomic_load_n(&r->legs[p].cfg,
+						      __ATOMIC_RELAXED));
 	}
 	for (j = 0; j < nr; j++)
 		relay_one(lc, r, &cx[j]);
@@ -539,12 +588,15 @@ dp_relay_burst(struct dp_lcore *lc, struct dp_iface *ifc,
 	enum dp_class cls;
 	uint16_t i, keep = 0, k = 0;
 
+	for (i = 0; i < n && i < 2 * DP_BURST; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 
-		if (i + 1 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		if (i + 2 * DP_BURST < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2 * DP_BURST],
+						       void *));
 		if (unlikely(!rte_pktmbuf_is_contiguous(m))) {
 			drop_m(lc, ifc, m, DP_DROP_MBUF_CHAINED);
 			continue;
@@ -618,6 +670,7 @@ dp_relay_handoff_poll(struct dp_lcore *lc)
 				drop_m(lc, NULL, x.m, DP_DROP_MEDIA_NO_LEG);
 				continue;
 			}
+			pkt_check(&x);
 			relay_one(lc, r, &x);
 		}
 	}

@@ -74,8 +74,9 @@ xl_fold(uint64_t acc)
 static inline void
 xl_put16(uint8_t *p, uint16_t host)
 {
-	p[0] = (uint8_t)(host >> 8);
-	p[1] = (uint8_t)host;
+	uint16_t be = rte_cpu_to_be_16(host);
+
+	memcpy(p, &be, 2);
 }
 
 /* What goes out: everything the rewrite needs, gathered before any old
@@ -115,7 +116,11 @@ xl_rewrite(struct rte_mbuf *m, const struct xl_out *o)
 	tos = in6 ? (uint8_t)(ip[0] << 4 | ip[1] >> 4) : ip[1];
 	memcpy(&ocs, udp + 6, 2);
 	memcpy(&oports, udp, 4);
-	acc = xl_sub32((uint16_t)~ocs, ip + (in6 ? 8 : 12), in6 ? 8 : 2);
+	/* constant word counts: the loops unroll */
+	if (in6)
+		acc = xl_sub32((uint16_t)~ocs, ip + 8, 8);
+	else
+		acc = xl_sub32((uint16_t)~ocs, ip + 12, 2);
 	acc += (uint32_t)~oports;
 
 	nd = pl - hdr;
@@ -144,19 +149,20 @@ xl_rewrite(struct rte_mbuf *m, const struct xl_out *o)
 		memcpy(nip + 8, o->saddr, 16);
 		memcpy(nip + 24, o->daddr, 16);
 	} else {
+		uint32_t w[5];
+
 		xl_put16(nip - 2, RTE_ETHER_TYPE_IPV4);
-		nip[0] = 0x45;
-		nip[1] = tos;
-		xl_put16(nip + 2, (uint16_t)(20 + ulen));
-		nip[4] = nip[5] = 0;
-		nip[6] = 0x40; /* DF */
-		nip[7] = 0;
-		nip[8] = 64;
-		nip[9] = IPPROTO_UDP;
-		nip[10] = nip[11] = 0;
-		memcpy(nip + 12, o->saddr, 4);
-		memcpy(nip + 16, o->daddr, 4);
-		ncs = rte_ipv4_cksum((const struct rte_ipv4_hdr *)nip);
+		/* RFC 791 3.1, built in registers and summed there: reading
+		 * back bytes just stored would stall on store forwarding */
+		w[0] = rte_cpu_to_be_32(0x45000000u | (uint32_t)tos << 16 |
+					(20 + ulen));
+		w[1] = rte_cpu_to_be_32(0x4000); /* ID 0, DF */
+		w[2] = rte_cpu_to_be_32(64u << 24 | IPPROTO_UDP << 16);
+		memcpy(&w[3], o->saddr, 4);
+		memcpy(&w[4], o->daddr, 4);
+		ncs = (uint16_t)~xl_fold((uint64_t)w[0] + w[1] + w[2] + w[3] +
+					 w[4]);
+		memcpy(nip, w, 20);
 		memcpy(nip + 10, &ncs, 2);
 	}
 	memcpy(pb, &o->sport, 2);
@@ -176,7 +182,13 @@ xl_rewrite(struct rte_mbuf *m, const struct xl_out *o)
 		acc += rte_raw_cksum(nu, ulen);
 		ncs = (uint16_t)~xl_fold(acc);
 	} else {
-		acc = xl_sum32(acc, nip + (o->out6 ? 8 : 12), o->out6 ? 8 : 2);
+		if (o->out6) {
+			acc = xl_sum32(acc, o->saddr, 4);
+			acc = xl_sum32(acc, o->daddr, 4);
+		} else {
+			acc = xl_sum32(acc, o->saddr, 1);
+			acc = xl_sum32(acc, o->daddr, 1);
+		}
 		acc += nports;
 		ncs = (uint16_t)~xl_fold(acc);
 	}
