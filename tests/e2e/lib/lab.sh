@@ -348,6 +348,10 @@ lab_leg() {
 	local n res
 	LAB_LEGCTL_N=$((LAB_LEGCTL_N + 1))
 	n=$LAB_LEGCTL_N
+	lab_alive "$LAB_LEGCTL_PID" || {
+		echo "esg-legctl is not running: $(tail -n 2 "$LAB_DIR/legctl.err")"
+		return 1
+	}
 	echo "$*" >&"$LAB_LEGCTL_FD"
 	lab_wait_for 5 "RESULT of '$*'" lab_leg_result "$n" || {
 		echo "no RESULT for '$*'"
