@@ -100,7 +100,10 @@ struct dp_leg {
 	uint32_t lseq;		  /* odd while the owner writes the latches */
 	uint32_t latch_gen;	  /* cfg->relatch_gen the latches belong to */
 	struct dp_latch latch[2]; /* rtp, rtcp */
-	uint8_t pad1[4];
+	/* cfg->peer as last published (main lcore): only a prefetch hint,
+	 * read with the cfg pointer so the peer's slot can be fetched
+	 * together with the leg's configuration */
+	uint32_t peer_hint;
 	/* line 1: owner only, every packet */
 	uint64_t heard_ns[2]; /* last packet of the latched rtp, rtcp src */
 	struct dp_leg_egress eg[2]; /* to the peer's rtp, rtcp remote */

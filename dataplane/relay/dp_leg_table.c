@@ -148,8 +148,10 @@ dp_relay_create(const struct dp_relay_params *p, struct dp_relay **rp)
 	if (r->legs == NULL || r->st == NULL || r->lm == NULL ||
 	    r->defer == NULL)
 		goto fail;
-	for (i = 0; i < p->max_legs; i++)
+	for (i = 0; i < p->max_legs; i++) {
 		r->legs[i].owner = DP_LEG_OWNER_NONE;
+		r->legs[i].peer_hint = DP_LEG_NONE;
+	}
 	snprintf(name, sizeof(name), "rl%u_cfg", relay_seq);
 	/* every live leg's config plus the retired ones in the FIFO */
 	r->cfg_pool = rte_mempool_create(
@@ -276,6 +278,8 @@ dp_leg_cfg_publish(struct dp_relay *r, uint32_t id, struct dp_leg_cfg *c)
 
 	if (c != NULL)
 		c->ver = ++r->ver;
+	__atomic_store_n(&l->peer_hint, c != NULL ? c->peer : DP_LEG_NONE,
+			 __ATOMIC_RELAXED);
 	__atomic_store_n(&l->cfg, c, __ATOMIC_RELEASE);
 	if (old != NULL)
 		defer_push(r, old, DP_LEG_NONE);
@@ -287,6 +291,7 @@ dp_leg_slot_retire(struct dp_relay *r, uint32_t id)
 	struct dp_leg *l = &r->legs[id];
 	struct dp_leg_cfg *old = l->cfg;
 
+	__atomic_store_n(&l->peer_hint, DP_LEG_NONE, __ATOMIC_RELAXED);
 	__atomic_store_n(&l->cfg, NULL, __ATOMIC_RELEASE);
 	r->lm[id].state = DP_LEG_DYING;
 	defer_push(r, old, id);
@@ -305,6 +310,7 @@ defer_finish(struct dp_relay *r, const struct dp_leg_defer *d)
 		return;
 	memset(&r->legs[d->id], 0, sizeof(r->legs[d->id]));
 	r->legs[d->id].owner = DP_LEG_OWNER_NONE;
+	r->legs[d->id].peer_hint = DP_LEG_NONE;
 	/* docs/contract.md: zeroed before the id is used again; gen tells
 	 * a reader that it was */
 	st = &r->st[d->id];

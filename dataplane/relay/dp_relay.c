@@ -493,6 +493,7 @@ relay_media(struct dp_lcore *lc, struct dp_relay *r, struct dp_iface *ifc,
 	struct rx_ctx cx[DP_BURST];
 	uint64_t hits = 0;
 	uint16_t j, nc = 0, nr = 0;
+	uint32_t hint;
 	uint8_t owner;
 
 	for (j = 0; j < n; j++)
@@ -541,21 +542,19 @@ relay_media(struct dp_lcore *lc, struct dp_relay *r, struct dp_iface *ifc,
 				continue;
 			}
 		}
+		/* the configuration and, together, the peer's slot (its
+		 * latched remote; by the hint of the same line) */
 		rte_prefetch0(x->ca);
+		hint = __atomic_load_n(&x->a->peer_hint, __ATOMIC_RELAXED);
+		if (hint < r->max_legs)
+			rte_prefetch0(&r->legs[hint]);
 		cx[nr++] = *x;
 	}
-	/* the peer's slot (its latched remote), then its configuration */
+	/* then the peer's configuration */
 	for (j = 0; j < nr; j++) {
-		uint32_t p = cx[j].ca->peer;
-
-		if (p != DP_LEG_NONE)
-			rte_prefetch0(&r->legs[p]);
-	}
-	for (j = 0; j < nr; j++) {
-		uint32_t p = cx[j].ca->peer;
-
-		if (p != DP_LEG_NONE)
-			rte_prefetch0(__atomic_load_n(&r->legs[p].cfg,
+		hint = __atomic_load_n(&cx[j].a->peer_hint, __ATOMIC_RELAXED);
+		if (hint < r->max_legs)
+			rte_prefetch0(__atomic_load_n(&r->legs[hint].cfg,
 						      __ATOMIC_RELAXED));
 	}
 	for (j = 0; j < nr; j++)
