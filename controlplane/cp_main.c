@@ -20,6 +20,7 @@
 #include "cp_state.h"
 #include "dp_shm.h"
 #include "esg_conf.h"
+#include "media/cp_leg.h"
 #include "sip/cp_sip.h"
 
 /*
@@ -36,6 +37,7 @@
 struct cp {
 	struct esg_conf conf;
 	struct cp_dp *dp;
+	struct cp_leg_tbl *legs; /* media legs installed in the dataplane */
 	struct cp_sip *sip;
 	struct tmr poll;
 	int exit_code;
@@ -62,17 +64,23 @@ attach_h(struct cp_dp *dp, uint64_t epoch, uint64_t now_ns, void *arg)
 {
 	struct cp *cp = arg;
 
-	(void)epoch;
 	cp_state_push(dp, &cp->conf, now_ns);
+	/* A new dataplane starts empty: every live leg goes in again
+	 * (ARCHITECTURE.md restart rules). */
+	if (cp->legs != NULL)
+		cp_leg_attach(cp->legs, epoch, now_ns);
 }
 
 static void
 poll_h(void *arg)
 {
 	struct cp *cp = arg;
+	uint64_t now_ns = dp_shm_now_ns();
 	int err;
 
-	err = cp_dp_poll(cp->dp, dp_shm_now_ns());
+	err = cp_dp_poll(cp->dp, now_ns);
+	if (!err)
+		cp_leg_poll(cp->legs, now_ns);
 	if (err) {
 		cp_err("stopping: %s", strerror(err));
 		cp->exit_code = 1;
@@ -150,6 +158,12 @@ run(struct cp *cp)
 		cp->exit_code = 1;
 		goto out;
 	}
+	err = cp_leg_tbl_alloc(&cp->legs, cp->dp, cp->conf.dp.max_legs);
+	if (err) {
+		cp_err("media legs: %s", strerror(err));
+		cp->exit_code = 1;
+		goto out;
+	}
 	if (cp->conf.cp.sip_port != 0) {
 		err = sip_start(cp);
 		if (err) {
@@ -174,7 +188,12 @@ run(struct cp *cp)
 out:
 	tmr_cancel(&cp->poll);
 	cp->sip = mem_deref(cp->sip);
+	/* Legs stay in the dataplane: media flows on until the next control
+	 * plane takes over. The link goes first (it points to the table). */
+	if (cp->legs != NULL)
+		cp_leg_tbl_close(cp->legs);
 	cp->dp = mem_deref(cp->dp); /* detaches */
+	cp->legs = mem_deref(cp->legs);
 	libre_close();
 	cp_notice("stopped");
 	return cp->exit_code;
