@@ -8,6 +8,8 @@
  * the segment is not there.
  *
  *   pcap_legs INSTANCE < script
+ *   pcap_legs INSTANCE wait COUNTER N   (until the dataplane's counter,
+ *                                        summed over lcores, is >= N; 5 s)
  *
  * Lines ('#' comments and blank lines skipped):
  *   add ID IFACE ADDR RTP RTCP FLAGS     (FLAGS: 0 or latch,same_ip,strict)
@@ -137,6 +139,36 @@ result_wait(struct dp_shm *shm, uint32_t seq, int32_t *status)
 	return -ETIMEDOUT;
 }
 
+/* The stats region's counter name, summed over the lcores, reaches n. */
+static int
+counter_wait(struct dp_shm *shm, const char *name, uint64_t n)
+{
+	struct timespec ts = {0, 1000000};
+	const struct dp_stats *st = dp_shm_stats(shm);
+	uint64_t v = 0;
+	unsigned int c, l;
+	int i;
+
+	for (c = 0; c < st->nb_cnts && c < DP_STATS_MAX_CNTS; c++)
+		if (strncmp(st->cnt_names[c], name, DP_STAT_NAME_LEN) == 0)
+			break;
+	if (c == st->nb_cnts || c == DP_STATS_MAX_CNTS) {
+		fprintf(stderr, "pcap_legs: no counter %s\n", name);
+		return 1;
+	}
+	for (i = 0; i < 5000; i++) {
+		for (v = 0, l = 0; l < DP_MAX_LCORES; l++)
+			v += __atomic_load_n(&st->lcore[l].cnt[c],
+					     __ATOMIC_RELAXED);
+		if (v >= n)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	fprintf(stderr, "pcap_legs: %s stayed %llu < %llu\n", name,
+		(unsigned long long)v, (unsigned long long)n);
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -147,14 +179,20 @@ main(int argc, char **argv)
 	int32_t status;
 	int rc, fail = 0;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: pcap_legs INSTANCE < script\n");
+	if (argc != 2 && !(argc == 5 && strcmp(argv[2], "wait") == 0)) {
+		fprintf(stderr, "usage: pcap_legs INSTANCE < script\n"
+				"       pcap_legs INSTANCE wait COUNTER N\n");
 		return 2;
 	}
 	rc = dp_shm_attach(argv[1], &shm, why, sizeof(why));
 	if (rc) {
 		fprintf(stderr, "pcap_legs: attach %s: %s\n", argv[1], why);
 		return 77;
+	}
+	if (argc == 5) {
+		fail = counter_wait(shm, argv[3], strtoull(argv[4], NULL, 0));
+		dp_shm_detach(shm);
+		return fail;
 	}
 	while (fgets(line, sizeof(line), stdin) != NULL) {
 		if (line[strspn(line, " \t")] == '#' ||

@@ -73,7 +73,13 @@ done
 if ! $PY "$HERE/relay_pcap.py" legs | "$LEGS" "$INST"; then
 	echo "legs not installed"; cat "$T/dp.log"; exit 1
 fi
+# phases (relay_pcap.py feed): each waits for the neighbours the last
+# one taught the dataplane (bounded: 5 s each)
 touch "$T/go"
+"$LEGS" "$INST" wait neigh_added 2 || { cat "$T/dp.log"; exit 1; }
+touch "$T/go.2"
+"$LEGS" "$INST" wait neigh_added 3 || { cat "$T/dp.log"; exit 1; }
+touch "$T/go.3"
 i=0
 while kill -0 "$FEED" 2>/dev/null; do
 	i=$((i + 1))
@@ -98,9 +104,9 @@ PID=
 fail=0
 $PY "$HERE/relay_pcap.py" check "$T/lw" "$T/lm" -- \
 	"$T/ww" "$T/wm" || fail=1
-for want in "drop leg_src: 1" "drop media_no_leg: 1" \
-	"drop media_not_rtp: 1" "count leg_latch: 2" "count relay_tx: 2" \
-	"count relay_resolve: 4"; do
+for want in "drop leg_src: 1" "drop media_no_leg: 1" "drop eth_not_ours: 61" \
+	"drop media_not_rtp: 1" "count leg_latch: 2" "count relay_tx: 5" \
+	"count relay_resolve: 1" "count arp_request_tx: 1" "count neigh_added: 4"; do
 	grep -q "$want\$" "$T/dp.log" || { echo "log lacks '$want'"; fail=1; }
 done
 [ $fail = 0 ] && [ -z "${RELAY_PCAP_VERBOSE:-}" ] || cat "$T/dp.log"
