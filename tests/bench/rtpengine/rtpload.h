@@ -70,7 +70,59 @@ double rtpload_proc_cpu_s(int pid);
 /* Busy and total seconds of one CPU from /proc/stat; -errno on error. */
 int rtpload_cpu_times(int cpu, double *busyp, double *totalp);
 
+/* One stream's frame for the generator: built once, stamped per packet. */
+struct rtpload_frame {
+	uint8_t frame[RTPLOAD_FRAME_MAX];
+	uint16_t len;
+	uint16_t seq_off; /* offset of the RTP sequence number */
+	uint16_t csum_off;
+	uint16_t seq;
+	uint32_t ts;
+	uint32_t csum_base; /* UDP checksum sum without seq and timestamp */
+};
+
+void rtpload_frame_build(struct rtpload_frame *g,
+			 const struct rtpload_stream *s, const uint8_t *src_mac,
+			 const uint8_t *dst_mac, uint32_t tag);
+/* Stamp the next sequence number and timestamp, and the UDP checksum. */
+void rtpload_frame_next(struct rtpload_frame *g);
+
+/* The receiver's state per stream and its counters. */
+struct rtpload_rx_stream {
+	uint32_t received;
+	uint32_t cycles; /* RFC 3550 A.1: wraps of the sequence number */
+	uint32_t base_seq;
+	uint16_t max_seq;
+	uint8_t seen;
+	uint32_t late; /* behind the highest seen: reordered or duplicate */
+};
+
+struct rtpload_rx_count {
+	uint64_t received; /* good RTP of a known stream */
+	uint64_t bad;	   /* not our RTP, or malformed */
+	uint64_t wrong_dst;
+	uint64_t stale; /* another run's tag: held back by the relay */
+	uint64_t bad_csum;
+	uint64_t csum_unverified; /* checksum left to hardware (veth) */
+	uint64_t other;		  /* ARP, ND, other traffic: ignored */
+	uint64_t ipv4, ipv6;
+};
+
+/* One received frame of len bytes (from the Ethernet header): parsed,
+ * bounds checked, counted in c and, if it is this run's RTP of a known
+ * stream at the right destination, in its stream. csum_ready 0: the
+ * kernel says the checksum is not filled in yet (veth): not checked. */
+void rtpload_rx_frame(const uint8_t *f, uint32_t len, int csum_ready,
+		      uint32_t tag, const struct rtpload_stream *st,
+		      struct rtpload_rx_stream *rs, uint32_t n,
+		      struct rtpload_rx_count *c);
+/* RFC 3550 A.3 over all streams: expected and lost. */
+void rtpload_rx_totals(const struct rtpload_rx_stream *rs, uint32_t n,
+		       uint64_t *expectedp, uint64_t *lostp, uint64_t *latep,
+		       uint32_t *silentp);
+
 int rtpload_gen_main(int argc, char **argv);
 int rtpload_recv_main(int argc, char **argv);
+int rtpload_selftest_main(int argc, char **argv);
 
 #endif

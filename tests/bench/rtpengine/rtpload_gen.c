@@ -33,16 +33,6 @@
 #define GEN_MAX_WATCH 4
 #define GEN_MAX_DURATION_S 600
 
-struct gen_stream {
-	uint8_t frame[RTPLOAD_FRAME_MAX];
-	uint16_t len;
-	uint16_t seq_off; /* offset of the RTP sequence number */
-	uint16_t csum_off;
-	uint16_t seq;
-	uint32_t ts;
-	uint32_t csum_base; /* UDP checksum sum without seq and timestamp */
-};
-
 struct gen_opts {
 	const char *streams;
 	const char *ifname;
@@ -74,101 +64,6 @@ gen_usage(FILE *f)
 		   "--dst-mac MAC --rate PPS --duration S\n"
 		   "       [--warmup S] [--batch N] [--cpu N] [--watch PID]... "
 		   "[--watch-cpu N]\n");
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-/* Build the frame of one stream: Ethernet, IPv4 (DF, id 0: an atomic
- * datagram, RFC 6864 4.1) or IPv6, UDP, RTP (RFC 3550 5.1), payload. */
-static void
-gen_stream_build(struct gen_stream *g, const struct rtpload_stream *s,
-		 const uint8_t *src_mac, const uint8_t *dst_mac, uint32_t tag)
-{
-	uint8_t *p = g->frame, *udp, *rtp;
-	uint16_t udp_len = 8 + RTPLOAD_RTP_HDR + RTPLOAD_PAYLOAD;
-	size_t alen = s->src.family == AF_INET ? 4 : 16;
-	uint32_t sum;
-
-	memset(g, 0, sizeof(*g));
-	memcpy(p, dst_mac, 6);
-	memcpy(p + 6, src_mac, 6);
-	if (s->src.family == AF_INET) {
-		uint8_t *ip = p + 14;
-
-		put16(p + 12, ETHERTYPE_IP);
-		ip[0] = 0x45;
-		put16(ip + 2, (uint16_t)(20 + udp_len));
-		put16(ip + 6, 0x4000); /* DF */
-		ip[8] = 64;
-		ip[9] = IPPROTO_UDP;
-		memcpy(ip + 12, s->src.ip, 4);
-		memcpy(ip + 16, s->relay.ip, 4);
-		put16(ip + 10, (uint16_t)~rtpload_csum_fold(
-				       rtpload_csum_add(0, ip, 20)));
-		udp = ip + 20;
-	} else {
-		uint8_t *ip = p + 14;
-
-		put16(p + 12, ETHERTYPE_IPV6);
-		ip[0] = 0x60;
-		put16(ip + 4, udp_len);
-		ip[6] = IPPROTO_UDP;
-		ip[7] = 64;
-		memcpy(ip + 8, s->src.ip, 16);
-		memcpy(ip + 24, s->relay.ip, 16);
-		udp = ip + 40;
-	}
-	put16(udp, s->src.port);
-	put16(udp + 2, s->relay.port);
-	put16(udp + 4, udp_len);
-	rtp = udp + 8;
-	rtp[0] = 0x80; /* V=2, no padding, no extension, no CSRC */
-	rtp[1] = 0;    /* M=0, PT 0 (PCMU) */
-	put32(rtp + 8, RTPLOAD_SSRC_BASE | s->id);
-	memset(rtp + RTPLOAD_RTP_HDR, 0xd5, RTPLOAD_PAYLOAD); /* mu-law 0 */
-	put32(rtp + RTPLOAD_RTP_HDR, s->id);
-	put32(rtp + RTPLOAD_RTP_HDR + 4, tag);
-	g->len = (uint16_t)(rtp + RTPLOAD_RTP_HDR + RTPLOAD_PAYLOAD - p);
-	g->seq_off = (uint16_t)(rtp + 2 - p);
-	g->csum_off = (uint16_t)(udp + 6 - p);
-	/* RFC 768 pseudo header: addresses, protocol, UDP length; the
-	 * sequence number and timestamp are left 0 here and added per
-	 * packet. */
-	sum = rtpload_csum_add(0, s->src.ip, alen);
-	sum = rtpload_csum_add(sum, s->relay.ip, alen);
-	sum += IPPROTO_UDP + udp_len;
-	g->csum_base = rtpload_csum_add(sum, udp, udp_len);
-	g->seq = (uint16_t)(s->id * 7919u);
-	g->ts = s->id * 104729u;
-}
-
-/* Stamp the next sequence number and timestamp and the UDP checksum. */
-static void
-gen_stream_next(struct gen_stream *g)
-{
-	uint8_t *p = g->frame;
-	uint32_t sum;
-	uint16_t c;
-
-	put16(p + g->seq_off, g->seq);
-	put32(p + g->seq_off + 2, g->ts);
-	sum = g->csum_base + g->seq + (g->ts >> 16) + (g->ts & 0xffff);
-	c = (uint16_t)~rtpload_csum_fold(sum);
-	put16(p + g->csum_off, c == 0 ? 0xffff : c);
-	g->seq++;
-	g->ts += RTPLOAD_PAYLOAD;
 }
 
 static int
@@ -309,7 +204,7 @@ rtpload_gen_main(int argc, char **argv)
 	struct mmsghdr msgs[GEN_MAX_BATCH];
 	struct iovec iov[GEN_MAX_BATCH];
 	struct rtpload_stream *st = NULL;
-	struct gen_stream *gs = NULL;
+	struct rtpload_frame *gs = NULL;
 	struct gen_sample s_start, s_end;
 	struct gen_opts o;
 	uint64_t t0, t_warm, t_end, sent = 0, send_err = 0, sleep_ns;
@@ -350,7 +245,7 @@ rtpload_gen_main(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < n; i++)
-		gen_stream_build(&gs[i], &st[i], src_mac, o.dst_mac, o.tag);
+		rtpload_frame_build(&gs[i], &st[i], src_mac, o.dst_mac, o.tag);
 	if (o.batch > n)
 		o.batch = n;
 	memset(msgs, 0, sizeof(msgs));
@@ -397,9 +292,9 @@ rtpload_gen_main(int argc, char **argv)
 		/* A batch holds each stream at most once (batch <= n): the
 		 * frames are stamped in place. */
 		for (k = 0; k < b; k++) {
-			struct gen_stream *g = &gs[next];
+			struct rtpload_frame *g = &gs[next];
 
-			gen_stream_next(g);
+			rtpload_frame_next(g);
 			iov[k].iov_base = g->frame;
 			iov[k].iov_len = g->len;
 			next = next + 1 == n ? 0 : next + 1;

@@ -16,6 +16,9 @@ main(int argc, char **argv)
 		return rtpload_gen_main(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "recv") == 0)
 		return rtpload_recv_main(argc - 1, argv + 1);
-	fprintf(stderr, "usage: %s gen|recv [options]   (--help)\n", argv[0]);
+	if (argc >= 2 && strcmp(argv[1], "selftest") == 0)
+		return rtpload_selftest_main(argc - 1, argv + 1);
+	fprintf(stderr, "usage: %s gen|recv|selftest [options]   (--help)\n",
+		argv[0]);
 	return 2;
 }

@@ -40,26 +40,6 @@
 #define RECV_FRAME_SIZE 2048
 #define RECV_MAX_DURATION_S 900
 
-struct recv_stream {
-	uint32_t received;
-	uint32_t cycles; /* RFC 3550 A.1: wraps of the sequence number */
-	uint32_t base_seq;
-	uint16_t max_seq;
-	uint8_t seen;
-	uint32_t late; /* behind the highest seen: reordered or duplicate */
-};
-
-struct recv_count {
-	uint64_t received; /* good RTP of a known stream */
-	uint64_t bad;	   /* not our RTP, or malformed */
-	uint64_t wrong_dst;
-	uint64_t stale; /* another run's tag: held back by the relay */
-	uint64_t bad_csum;
-	uint64_t csum_unverified; /* checksum left to hardware (veth) */
-	uint64_t other;		  /* ARP, ND, other traffic: ignored */
-	uint64_t ipv4, ipv6;
-};
-
 struct recv_opts {
 	const char *streams;
 	const char *ifname;
@@ -77,155 +57,6 @@ recv_signal_h(int sig)
 {
 	(void)sig;
 	recv_stop = 1;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
-static void
-recv_seq(struct recv_stream *s, uint16_t seq)
-{
-	uint16_t delta;
-
-	s->received++;
-	if (!s->seen) {
-		s->seen = 1;
-		s->base_seq = seq;
-		s->max_seq = seq;
-		return;
-	}
-	delta = (uint16_t)(seq - s->max_seq);
-	if (delta != 0 && delta < 0x8000) {
-		if (seq < s->max_seq)
-			s->cycles += 0x10000;
-		s->max_seq = seq;
-	} else {
-		s->late++;
-	}
-}
-
-/* One frame from the ring; len is what was captured. */
-static void
-recv_frame(const uint8_t *f, uint32_t len, int csum_ready, uint32_t tag,
-	   const struct rtpload_stream *st, struct recv_stream *rs, uint32_t n,
-	   struct recv_count *c)
-{
-	const uint8_t *ip, *udp, *rtp, *src, *dst;
-	uint32_t id, sum;
-	uint16_t et, ulen;
-	size_t alen;
-	int fam;
-
-	if (len < 14) {
-		c->bad++;
-		return;
-	}
-	et = get16(f + 12);
-	ip = f + 14;
-	len -= 14;
-	if (et == ETHERTYPE_IP) {
-		uint32_t ihl, tot;
-
-		if (len < 20 || (ip[0] >> 4) != 4) {
-			c->bad++;
-			return;
-		}
-		if (ip[9] != IPPROTO_UDP) {
-			c->other++;
-			return;
-		}
-		ihl = (uint32_t)(ip[0] & 0xf) * 4;
-		tot = get16(ip + 2);
-		if (ihl < 20 || tot < ihl || tot > len ||
-		    (get16(ip + 6) & 0x3fff) != 0) {
-			c->bad++;
-			return;
-		}
-		fam = AF_INET;
-		alen = 4;
-		src = ip + 12;
-		dst = ip + 16;
-		udp = ip + ihl;
-		len = tot - ihl;
-		c->ipv4++;
-	} else if (et == ETHERTYPE_IPV6) {
-		uint32_t plen;
-
-		if (len < 40 || (ip[0] >> 4) != 6) {
-			c->bad++;
-			return;
-		}
-		if (ip[6] != IPPROTO_UDP) {
-			c->other++; /* ND, MLD, or an extension header */
-			return;
-		}
-		plen = get16(ip + 4);
-		if (plen > len - 40) {
-			c->bad++;
-			return;
-		}
-		fam = AF_INET6;
-		alen = 16;
-		src = ip + 8;
-		dst = ip + 24;
-		udp = ip + 40;
-		len = plen;
-		c->ipv6++;
-	} else {
-		c->other++;
-		return;
-	}
-	if (len < 8 + RTPLOAD_RTP_HDR + 4) {
-		c->bad++;
-		return;
-	}
-	ulen = get16(udp + 4);
-	rtp = udp + 8;
-	if (ulen != len || ulen != 8 + RTPLOAD_RTP_HDR + RTPLOAD_PAYLOAD ||
-	    (rtp[0] & 0xc0) != 0x80 || (rtp[0] & 0x0f) != 0) {
-		c->bad++;
-		return;
-	}
-	id = get32(rtp + 8) & ~RTPLOAD_SSRC_MASK;
-	if ((get32(rtp + 8) & RTPLOAD_SSRC_MASK) != RTPLOAD_SSRC_BASE ||
-	    id >= n || get32(rtp + RTPLOAD_RTP_HDR) != id) {
-		c->bad++;
-		return;
-	}
-	if (st[id].dst.family != fam || memcmp(st[id].dst.ip, dst, alen) != 0 ||
-	    st[id].dst.port != get16(udp + 2)) {
-		c->wrong_dst++;
-		return;
-	}
-	if (!csum_ready) {
-		c->csum_unverified++;
-	} else if (get16(udp + 6) != 0 || fam == AF_INET6) {
-		/* RFC 768 / RFC 8200 8.1: the sum over the pseudo header
-		 * and the datagram, checksum included, is 0xffff. */
-		sum = rtpload_csum_add(0, src, alen);
-		sum = rtpload_csum_add(sum, dst, alen);
-		sum += IPPROTO_UDP + ulen;
-		sum = rtpload_csum_add(sum, udp, ulen);
-		if (rtpload_csum_fold(sum) != 0xffff) {
-			c->bad_csum++;
-			return;
-		}
-	}
-	if (get32(rtp + RTPLOAD_RTP_HDR + 4) != tag) {
-		c->stale++;
-		return;
-	}
-	c->received++;
-	recv_seq(&rs[id], get16(rtp + 2));
 }
 
 static int
@@ -309,24 +140,14 @@ recv_ring_setup(int fd, uint8_t **ringp)
 }
 
 static void
-recv_report(const struct recv_count *c, const struct recv_stream *rs,
-	    uint32_t n, const struct tpacket_stats_v3 *ps, double secs)
+recv_report(const struct rtpload_rx_count *c,
+	    const struct rtpload_rx_stream *rs, uint32_t n,
+	    const struct tpacket_stats_v3 *ps, double secs)
 {
-	uint64_t expected = 0, lost = 0, late = 0;
-	uint32_t i, silent = 0;
+	uint64_t expected, lost, late;
+	uint32_t silent;
 
-	for (i = 0; i < n; i++) {
-		uint64_t e;
-
-		if (!rs[i].seen) {
-			silent++;
-			continue;
-		}
-		e = (uint64_t)rs[i].cycles + rs[i].max_seq - rs[i].base_seq + 1;
-		expected += e;
-		lost += e > rs[i].received ? e - rs[i].received : 0;
-		late += rs[i].late;
-	}
+	rtpload_rx_totals(rs, n, &expected, &lost, &late, &silent);
 	printf("{\"role\":\"recv\",\"streams\":%u,\"received\":%llu,"
 	       "\"bad\":%llu,\"wrong_dst\":%llu,\"stale\":%llu,"
 	       "\"bad_csum\":%llu,"
@@ -349,9 +170,9 @@ int
 rtpload_recv_main(int argc, char **argv)
 {
 	struct tpacket_stats_v3 ps = {0};
-	struct recv_count c = {0};
+	struct rtpload_rx_count c = {0};
 	struct rtpload_stream *st = NULL;
-	struct recv_stream *rs = NULL;
+	struct rtpload_rx_stream *rs = NULL;
 	struct recv_opts o;
 	uint64_t t0, deadline, last_rx = 0;
 	uint32_t n = 0, blk = 0;
@@ -428,11 +249,11 @@ rtpload_recv_main(int argc, char **argv)
 					       TPACKET_ALIGN(sizeof(*h)));
 
 			if (sll->sll_pkttype != PACKET_OUTGOING)
-				recv_frame((const uint8_t *)h + h->tp_mac,
-					   h->tp_snaplen,
-					   !(h->tp_status &
-					     TP_STATUS_CSUMNOTREADY),
-					   o.tag, st, rs, n, &c);
+				rtpload_rx_frame((const uint8_t *)h + h->tp_mac,
+						 h->tp_snaplen,
+						 !(h->tp_status &
+						   TP_STATUS_CSUMNOTREADY),
+						 o.tag, st, rs, n, &c);
 			h = (void *)((uint8_t *)h + h->tp_next_offset);
 		}
 		if (nb > 0)

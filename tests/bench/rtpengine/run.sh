@@ -159,6 +159,7 @@ DP_BIN=$BUILD/dataplane/esg-dataplane
 CTL_BIN=$BUILD/mgmt/esgctl/esgctl
 LEGCTL_BIN=$BUILD/tests/tools/esg-legctl
 [ -x "$LOAD_BIN" ] || die "esg-bench-rtpload not built (--build DIR)"
+"$LOAD_BIN" selftest >/dev/null || die "esg-bench-rtpload selftest failed"
 case " $RELAYS " in *" rtpengine "*)
 	command -v rtpengine >/dev/null ||
 		skip "no rtpengine (apt-get install rtpengine-daemon)"
