@@ -58,6 +58,10 @@ struct gen_state {
 	uint16_t out_len, out_marker, in_pl, out_pl;
 	uint64_t tick_gap, next_tick;
 	uint64_t turns;
+	unsigned int next_if;
+	bool fused; /* saturated: rebuild relayed mbufs at once */
+	struct rte_mbuf *stage[BENCH_NB_IF][BENCH_BURST];
+	unsigned int nb_stage[BENCH_NB_IF];
 	size_t buf_off; /* mbuf to its buffer */
 };
 
@@ -88,39 +92,75 @@ take(struct gen_state *s, struct rte_mbuf **m, unsigned int n)
 	return got;
 }
 
+/* Write the next packet of interface k's leg order into m. */
+static void
+build(struct gen_state *s, unsigned int k, struct rte_mbuf *m, uint64_t tsc)
+{
+	const struct bench_plan *p = s->g->plan;
+	uint32_t leg = p->rx_legs[k][s->cursor[k]];
+	uint8_t *frame = (uint8_t *)m->buf_addr + RTE_PKTMBUF_HEADROOM;
+	uint16_t len;
+
+	if (++s->cursor[k] == p->nb_rx_legs[k]) {
+		s->cursor[k] = 0;
+		s->round[k]++;
+	}
+	len = bench_pkt_build(p, frame, leg, s->round[k], tsc);
+	m->data_off = RTE_PKTMBUF_HEADROOM;
+	m->data_len = len;
+	m->pkt_len = len;
+	m->nb_segs = 1;
+	m->ol_flags = 0;
+	m->packet_type = 0;
+}
+
+/* Enqueue n built packets on interface k's RX ring. */
+static void
+enqueue(struct gen_state *s, unsigned int k, struct rte_mbuf **m,
+	unsigned int n)
+{
+	unsigned int i, sent, room;
+
+	/* Single producer; the window is smaller than a ring, so all of it
+	 * fits; whatever would not goes back (its legs skip a round). */
+	sent = rte_ring_enqueue_burst(s->g->ports[k].rx, (void **)m, n, &room);
+	s->injected += sent;
+	s->topups++;
+	/* The worker had emptied this ring: it may have waited for us. */
+	if (room + sent == rte_ring_get_capacity(s->g->ports[k].rx))
+		s->topups_empty++;
+	for (i = sent; i < n; i++)
+		s->free[s->nb_free++] = m[i];
+}
+
 static void
 inject(struct gen_state *s, unsigned int k, unsigned int n, uint64_t tsc)
 {
-	const struct bench_plan *p = s->g->plan;
 	struct rte_mbuf *m[BENCH_BURST];
-	unsigned int i, sent;
+	unsigned int i;
 
 	n = take(s, m, n);
-	if (n == 0)
-		return;
-	for (i = 0; i < n; i++) {
-		uint32_t leg = p->rx_legs[k][s->cursor[k]];
-		uint8_t *frame =
-			(uint8_t *)m[i]->buf_addr + RTE_PKTMBUF_HEADROOM;
-		uint16_t len;
+	for (i = 0; i < n; i++)
+		build(s, k, m[i], tsc);
+	if (n > 0)
+		enqueue(s, k, m, n);
+}
 
-		if (++s->cursor[k] == p->nb_rx_legs[k]) {
-			s->cursor[k] = 0;
-			s->round[k]++;
-		}
-		len = bench_pkt_build(p, frame, leg, s->round[k], tsc);
-		m[i]->data_off = RTE_PKTMBUF_HEADROOM;
-		m[i]->data_len = len;
-		m[i]->pkt_len = len;
-		m[i]->nb_segs = 1;
-		m[i]->ol_flags = 0;
-		m[i]->packet_type = 0;
+/* Saturated: a relayed mbuf is rebuilt at once for the next interface
+ * in turn (its lines are here now, taken for writing) and staged. */
+static void
+restage(struct gen_state *s, struct rte_mbuf *m, uint64_t now)
+{
+	unsigned int k;
+
+	s->next_if = s->next_if + 1 == s->nb_rx_if ? 0 : s->next_if + 1;
+	k = s->rx_if[s->next_if];
+	build(s, k, m, now);
+	s->stage[k][s->nb_stage[k]++] = m;
+	if (s->nb_stage[k] == BENCH_BURST) {
+		enqueue(s, k, s->stage[k], BENCH_BURST);
+		s->nb_stage[k] = 0;
 	}
-	/* The caller checked the ring's room; SP, so all of it fits. */
-	sent = rte_ring_enqueue_burst(s->g->ports[k].rx, (void **)m, n, NULL);
-	s->injected += sent;
-	for (i = sent; i < n; i++)
-		s->free[s->nb_free++] = m[i];
 }
 
 /* Check one relayed packet that left interface k; recycle it. */
@@ -169,11 +209,14 @@ recycle:
 		bench_pkt_payload(p, (uint8_t *)m->buf_addr +
 					     RTE_PKTMBUF_HEADROOM);
 	}
-	s->free[s->nb_free++] = m;
+	if (s->fused)
+		restage(s, m, now);
+	else
+		s->free[s->nb_free++] = m;
 }
 
-/* The mbuf's lines the check and the rebuild touch, from the mbuf's
- * address alone (the buffer follows the mbuf and its private area), so
+/* The lines the check and the rebuild touch, from the mbuf's address
+ * alone (the buffer follows the mbuf and its private area), for writing:
  * a whole burst's misses overlap instead of queueing one by one. */
 static void
 prefetch_burst(struct gen_state *s, struct rte_mbuf **m, unsigned int n)
@@ -183,19 +226,19 @@ prefetch_burst(struct gen_state *s, struct rte_mbuf **m, unsigned int n)
 	for (i = 0; i < n; i++) {
 		const uint8_t *b = (const uint8_t *)m[i] + s->buf_off;
 
-		rte_prefetch0(m[i]);
-		rte_prefetch0(b + RTE_PKTMBUF_HEADROOM - RTE_CACHE_LINE_SIZE);
-		rte_prefetch0(b + RTE_PKTMBUF_HEADROOM);
-		rte_prefetch0(b + RTE_PKTMBUF_HEADROOM + RTE_CACHE_LINE_SIZE);
+		/* prefetchw (rte_prefetch0_write is experimental in 22.11) */
+		__builtin_prefetch(m[i], 1, 3);
+		__builtin_prefetch(b + RTE_PKTMBUF_HEADROOM, 1, 3);
+		__builtin_prefetch(
+			b + RTE_PKTMBUF_HEADROOM + RTE_CACHE_LINE_SIZE, 1, 3);
 	}
 }
 
 static unsigned int
-collect(struct gen_state *s)
+collect(struct gen_state *s, uint64_t now)
 {
 	struct rte_mbuf *m[RET_BURST];
 	unsigned int k, q, i, n, total = 0, nq;
-	uint64_t now;
 
 	/* The main lcore's queue (1) carries nothing on the relay's path:
 	 * look at it now and then. */
@@ -207,15 +250,20 @@ collect(struct gen_state *s)
 			if (n == 0)
 				continue;
 			prefetch_burst(s, m, n);
-			now = rte_rdtsc();
+			s->returned += n;
 			for (i = 0; i < n; i++)
 				returned_one(s, k, m[i], now);
 			total += n;
 		}
 	}
-	s->returned += total;
+	/* What a turn rebuilt goes out now, a short burst rather than a
+	 * late one. */
+	for (k = 0; s->fused && k < BENCH_NB_IF; k++) {
+		if (s->nb_stage[k] > 0)
+			enqueue(s, k, s->stage[k], s->nb_stage[k]);
+		s->nb_stage[k] = 0;
+	}
 	/* The main lcore's turn (dp_main_loop() runs it continuously). */
-	now = rte_rdtsc();
 	if (now >= s->next_tick) {
 		bench_dut_tick();
 		s->next_tick = now + s->tick_gap;
@@ -223,26 +271,29 @@ collect(struct gen_state *s)
 	return total;
 }
 
-/* Keep every receiving interface's RX ring at its share of the window. */
+/* Keep window packets in flight: relayed ones are rebuilt and sent
+ * again as they come back; new ones from the pool only to fill the
+ * window (at the start, or after the relay dropped some). */
 static void
 saturate(struct gen_state *s, uint64_t end)
 {
-	unsigned int target = s->g->o.window / s->nb_rx_if, i, k, cnt, n;
+	unsigned int window = s->g->o.window, i, n;
+	uint64_t now, inflight;
 
-	while (rte_rdtsc() < end) {
-		collect(s);
+	s->fused = true;
+	while ((now = rte_rdtsc()) < end) {
+		collect(s, now);
 		for (i = 0; i < s->nb_rx_if; i++) {
-			k = s->rx_if[i];
-			cnt = rte_ring_count(s->g->ports[k].rx);
-			if (cnt >= target)
-				continue;
-			s->topups++;
-			if (cnt == 0)
-				s->topups_empty++;
-			n = RTE_MIN(target - cnt, (unsigned int)BENCH_BURST);
-			inject(s, k, n, rte_rdtsc());
+			inflight = s->injected - s->returned;
+			if (inflight >= window)
+				break;
+			n = (unsigned int)RTE_MIN(window - inflight,
+						  (uint64_t)BENCH_BURST);
+			s->next_if = (s->next_if + 1) % s->nb_rx_if;
+			inject(s, s->rx_if[s->next_if], n, now);
 		}
 	}
+	s->fused = false;
 }
 
 /* Fixed rate: lat_burst packets every lat_burst / rate seconds. */
@@ -257,7 +308,7 @@ pace(struct gen_state *s, uint64_t end, double rate_pps)
 	if (gap == 0)
 		gap = 1;
 	while ((now = rte_rdtsc()) < end) {
-		collect(s);
+		collect(s, now);
 		if (now < next)
 			continue;
 		/* Behind by more than a few bursts (preempted): restart the
@@ -277,7 +328,7 @@ drain(struct gen_state *s)
 	uint64_t idle_end = rte_rdtsc() + s->g->tsc_hz * DRAIN_IDLE_MS / 1000;
 
 	while (s->returned < s->injected) {
-		if (collect(s) > 0)
+		if (collect(s, rte_rdtsc()) > 0)
 			idle_end = rte_rdtsc() +
 				   s->g->tsc_hz * DRAIN_IDLE_MS / 1000;
 		else if (rte_rdtsc() > idle_end)

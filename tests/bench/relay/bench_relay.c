@@ -499,32 +499,34 @@ print_run_problems(const struct row *w, unsigned int k)
 static void
 print_header(void)
 {
-	printf("%-8s %7s %6s %6s %6s %7s %4s %7s %6s %6s %7s %5s %8s\n", "case",
-	       "legs", "Mpps", "min", "max", "cyc/pkt", "busy", "cpu g/w",
-	       "p50", "p99", "p99.9", "@Mpps", "checked");
-	printf("%-8s %7s %6s %6s %6s %7s %4s %7s %6s %6s %7s %5s %8s\n", "", "",
-	       "median", "", "", "median", "%", "%", "ns", "ns", "ns", "", "");
+	printf("%-8s %7s %6s %6s %6s %7s %4s %4s %7s %6s %6s %7s %5s %8s\n",
+	       "case", "legs", "Mpps", "min", "max", "cyc/pkt", "busy", "wait",
+	       "cpu g/w", "p50", "p99", "p99.9", "@Mpps", "checked");
+	printf("%-8s %7s %6s %6s %6s %7s %4s %4s %7s %6s %6s %7s %5s %8s\n", "",
+	       "", "median", "", "", "median", "%", "%", "%", "ns", "ns", "ns",
+	       "", "");
 }
 
 static void
 print_row(const struct row *w)
 {
 	uint64_t checked = 0;
-	double busy = 0, rate = 0, gcpu = 1, wcpu = 1;
+	double busy = 0, wait = 0, rate = 0, gcpu = 1, wcpu = 1;
 	unsigned int k;
 
 	for (k = 0; k < w->nb_runs; k++) {
 		checked += w->run[k].checked;
 		busy += w->run[k].busy / w->nb_runs;
+		wait += w->run[k].gen_empty / w->nb_runs;
 		rate += w->run[k].lat_rate_mpps / w->nb_runs;
 		gcpu = RTE_MIN(gcpu, w->run[k].gen_cpu);
 		wcpu = RTE_MIN(wcpu, w->run[k].worker_cpu);
 	}
-	printf("%-8s %7" PRIu32 " %6.2f %6.2f %6.2f %7.1f %4.0f %3.0f/%-3.0f "
-	       "%6.0f %6.0f %7.0f %5.2f %8" PRIu64 "%s\n",
+	printf("%-8s %7" PRIu32 " %6.2f %6.2f %6.2f %7.1f %4.0f %4.0f "
+	       "%3.0f/%-3.0f %6.0f %6.0f %7.0f %5.2f %8" PRIu64 "%s\n",
 	       w->c->name, w->legs, w->mpps[1], w->mpps[0], w->mpps[2],
-	       w->cyc[1], busy * 100, gcpu * 100, wcpu * 100, w->lat[0][1],
-	       w->lat[1][1], w->lat[2][1], rate, checked,
+	       w->cyc[1], busy * 100, wait * 100, gcpu * 100, wcpu * 100,
+	       w->lat[0][1], w->lat[1][1], w->lat[2][1], rate, checked,
 	       w->ok ? "" : "  FAILED");
 	for (k = 0; k < w->nb_runs; k++)
 		print_run_problems(w, k);
@@ -702,8 +704,13 @@ run_row(struct bench_gen *g, const struct opts *o, struct row *w)
 	}
 	if (w->nb_runs > 0)
 		row_summary(w, o->burst_loop);
-	if (o->verbose)
+	if (o->verbose) {
+		printf("  %s, %" PRIu32 " legs: installed in %.2f s (%.0f "
+		       "commands/s)\n",
+		       w->c->name, w->legs, w->install_s,
+		       (double)w->legs * 2.5 / w->install_s);
 		bench_dut_dump(stdout);
+	}
 	err = bench_dut_legs_clear(&plan);
 	if (err)
 		fprintf(stderr, "%s: removing legs: %s\n", w->c->name,
@@ -761,8 +768,10 @@ main(int argc, char **argv)
 	printf("relay: one worker on cpu %d (%s), generator on cpu %d, %s, "
 	       "%s build, legs %s, IP length %u in, %u runs x %.1f s, "
 	       "latency at %.0f%% of the measured rate\n"
-	       "cyc/pkt: %s; busy: worker polls that got packets; cpu g/w: "
-	       "CPU time the generator / worker threads had (lowest run)\n",
+	       "cyc/pkt: %s; busy: worker RX polls that got packets; wait: "
+	       "injections that found the worker's RX ring empty (high: the "
+	       "generator, not the worker, set the pace); cpu g/w: CPU time "
+	       "the generator / worker threads had (lowest run)\n",
 	       o.cpu_worker, o.burst_loop ? "own loop" : "dp_worker_main",
 	       o.cpu_gen, o.huge ? "hugepages" : "no-huge", BENCH_BUILDTYPE,
 	       o.flags_str, BENCH_IP_LEN, o.runs, o.g.duration_s,
