@@ -31,7 +31,11 @@
  * `ninja -C <build> tests/unit/relay/test_relay_review_bugs`):
  * - an IPv6 UDP packet with checksum 0 is relayed (RFC 8200 8.1: discard);
  * - RTCP is sent to UDP port 0 when the remote's RTP port is 65535 (RFC
- *   3605 / RFC 3550 11 "next port" wraps).
+ *   3605 / RFC 3550 11 "next port" wraps);
+ * and of risks, as the behaviour the review proposes: a third party
+ * latching the RTCP port of a leg whose RTP is latched; RTCP sent to
+ * the signalled address of a peer latched behind NAT; media to a
+ * directed broadcast remote.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -963,6 +967,124 @@ test_bug_rtcp_port_zero_latched(void **state)
 			t_get16(rte_pktmbuf_mtod(R.tx[0], uint8_t *) + 34 + 2),
 			0);
 }
+
+/*
+ * RISK R1 (fails while the RTCP channel latches on its own): the RTP
+ * channel of leg 1 is latched to the peer; a third party's RTCP to the
+ * leg's separate RTCP port must not latch the RTCP channel (RTP bleed
+ * on RTCP). Desired: leg_src.
+ */
+static void
+test_risk_rtcp_latch_hijack(void **state)
+{
+	static const uint8_t EVIL4[4] = {192, 0, 2, 66};
+	union dp_msg m;
+	size_t plen, n;
+
+	(void)state;
+	legs(AF_INET, AF_INET, LAN_RTP + 1, 0);
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = DP_MSG_LEG_MOD;
+	m.leg_mod.leg_id = 1;
+	m.leg_mod.flags = DP_LEG_F_LATCH;
+	assert_int_equal(r_cmd(&m), 0);
+	plen = r_rtp(PL, 0, 1, 0, 1, 20);
+	n = from_peer(F, AF_INET, PEER_RTP, LAN_RTP, PL, plen, 0, false);
+	r_rx(1, 0, F, n);
+	assert_int_equal(r_leg(1)->latches, 1);
+	plen = r_rtcp(PL, 0x66);
+	{
+		struct r_pkt p = {.dmac = R_LAN_MAC,
+				  .smac = R_PEER_MAC,
+				  .family = AF_INET,
+				  .src = EVIL4,
+				  .dst = R_LAN4,
+				  .sport = 6666,
+				  .dport = LAN_RTP + 1,
+				  .payload = PL,
+				  .plen = plen};
+
+		n = r_build(F, &p);
+	}
+	r_rx(1, 0, F, n);
+	assert_int_equal(r_leg(1)->latches, 1);
+	assert_int_equal(r_drop(1, DP_DROP_LEG_SRC), 1);
+}
+
+/*
+ * RISK R2: leg 2 (no rtcp-mux, LATCH) is signalled as FAR4 but its RTP
+ * latched from a NAT address; RTCP to it goes to the signalled FAR4.
+ * Desired: the latched address.
+ */
+static void
+test_risk_rtcp_to_signalled_behind_nat(void **state)
+{
+	static const uint8_t NAT4[4] = {203, 0, 113, 77};
+	struct r_pkt p = {.dmac = R_WAN_MAC,
+			  .smac = R_GW_MAC,
+			  .family = AF_INET,
+			  .src = NAT4,
+			  .dst = R_WAN4,
+			  .sport = 5555,
+			  .dport = WAN_RTP,
+			  .payload = PL};
+	union dp_msg m;
+	size_t plen, n;
+
+	(void)state;
+	legs(AF_INET, AF_INET, 0, WAN_RTP + 1);
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = DP_MSG_LEG_MOD;
+	m.leg_mod.leg_id = 2;
+	m.leg_mod.flags = DP_LEG_F_LATCH;
+	assert_int_equal(r_cmd(&m), 0);
+	p.plen = r_rtp(PL, 0, 1, 0, 9, 20);
+	r_rx(1, 1, F, r_build(F, &p));
+	assert_int_equal(r_leg(2)->latches, 1);
+	r_free_captures();
+	plen = r_rtcp(PL, 0x55); /* on leg 1's mux port */
+	n = from_peer(F, AF_INET, PEER_RTP, LAN_RTP, PL, plen, 0, false);
+	r_rx(1, 0, F, n);
+	assert_int_equal(R.nb_tx, 1);
+	assert_memory_equal(rte_pktmbuf_mtod(R.tx[0], uint8_t *) + 14 + 16,
+			    NAT4, 4);
+}
+
+/*
+ * RISK R6: a signalled remote that is the WAN's directed broadcast.
+ * Desired: LEG_REMOTE refuses it; at least no Ethernet broadcast of
+ * media.
+ */
+static void
+test_risk_bcast_remote(void **state)
+{
+	static const uint8_t BC4[4] = {198, 51, 100, 255};
+	static const uint8_t BMAC[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	struct dp_pkt_info pi;
+	size_t plen = r_rtp(PL, 0, 1, 0, 1, 20), n;
+	unsigned int i;
+	void *x;
+
+	(void)state;
+	legs(AF_INET, AF_INET, 0, 0);
+	if (r_remote(2, AF_INET, BC4, FAR_RTP, 0, 0) != 0)
+		return;
+	n = from_peer(F, AF_INET, PEER_RTP, LAN_RTP, PL, plen, 0, false);
+	r_rx(1, 0, F, n);
+	while (rte_ring_sc_dequeue(R.exc, &x) == 0) {
+		struct rte_mbuf *mb = x;
+
+		assert_int_equal(dp_pkt_info_load(mb, &pi), DP_CLASS_RELAY_OUT);
+		dp_slow_input(&R.lc[0], &R.ifc[mb->port], mb,
+			      DP_CLASS_RELAY_OUT, &pi);
+	}
+	for (i = 0; i < R.nb_main_tx; i++)
+		assert_memory_not_equal(
+			rte_pktmbuf_mtod(R.main_tx[i], uint8_t *), BMAC, 6);
+	for (i = 0; i < R.nb_tx; i++)
+		assert_memory_not_equal(rte_pktmbuf_mtod(R.tx[i], uint8_t *),
+					BMAC, 6);
+}
 #endif
 
 int
@@ -986,6 +1108,9 @@ main(void)
 		T_(test_bug_ip6_zero_csum),
 		T_(test_bug_rtcp_port_zero_signalled),
 		T_(test_bug_rtcp_port_zero_latched),
+		T_(test_risk_rtcp_latch_hijack),
+		T_(test_risk_rtcp_to_signalled_behind_nat),
+		T_(test_risk_bcast_remote),
 #endif
 #undef T_
 	};
