@@ -84,7 +84,9 @@
 	X(LEG_NO_PEER, "leg_no_peer",                                          \
 	  "leg unbound, or its peer has no remote yet")                        \
 	X(LEG_MTU, "leg_mtu", "relayed packet larger than the egress MTU")     \
-	X(HANDOFF_FULL, "handoff_full", "ring to the leg's worker full")
+	X(HANDOFF_FULL, "handoff_full", "ring to the leg's worker full")       \
+	X(UDP6_CSUM0, "udp6_csum0",                                            \
+	  "IPv6 UDP with checksum zero (RFC 8200 8.1) to a media port")
 
 enum dp_drop {
 #define DP_DROP_ENUM(n, s, d) DP_DROP_##n,
