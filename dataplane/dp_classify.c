@@ -276,9 +276,11 @@ media_port(const struct dp_iface *ifc, const uint8_t *udp)
 	       ifc->media_port_max != 0;
 }
 
-/* RFC 768: the UDP header and a length that covers it and fits. */
+/* RFC 768: the UDP header and a length that covers it and fits;
+ * RFC 8200 8.1: an IPv6 receiver discards a zero UDP checksum. */
 static enum dp_class
-classify_media(const uint8_t *udp, uint32_t l4_len, struct dp_pkt_info *pi)
+classify_media(const uint8_t *udp, uint32_t l4_len, bool v6,
+	       struct dp_pkt_info *pi)
 {
 	uint16_t ulen;
 
@@ -287,6 +289,8 @@ classify_media(const uint8_t *udp, uint32_t l4_len, struct dp_pkt_info *pi)
 	ulen = (uint16_t)(udp[4] << 8 | udp[5]);
 	if (ulen < 8 || ulen > l4_len)
 		return drop(pi, DP_DROP_UDP_LEN);
+	if (v6 && udp[6] == 0 && udp[7] == 0)
+		return drop(pi, DP_DROP_UDP6_CSUM0);
 	return DP_CLASS_MEDIA;
 }
 
@@ -335,7 +339,7 @@ classify_ip4(const struct dp_iface *ifc, const struct dp_addrs *a,
 			return drop(pi, DP_DROP_IP4_FRAG);
 		if (ihl != sizeof(*ip))
 			return drop(pi, DP_DROP_IP4_OPTIONS);
-		return classify_media(p + ihl, tot - ihl, pi);
+		return classify_media(p + ihl, tot - ihl, false, pi);
 	}
 	if (frag & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) {
 		/* The kernel reassembles fragments addressed to us; media
@@ -500,7 +504,7 @@ classify_ip6(const struct dp_iface *ifc, const struct dp_addrs *a,
 	if (ip6_media(ifc, p, pi->ip_len, &uoff)) {
 		if (uoff != sizeof(*ip))
 			return drop(pi, DP_DROP_IP6_EXT);
-		return classify_media(p + uoff, plen, pi);
+		return classify_media(p + uoff, plen, true, pi);
 	}
 	/* Extension headers, fragments and the rest: the kernel's job. */
 	return classify_l4(ip->proto, p + sizeof(*ip), plen, pi);

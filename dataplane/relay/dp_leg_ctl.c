@@ -9,7 +9,8 @@
  * -EADDRNOTAVAIL local address not the interface's, -ERANGE local port
  * outside the media range, -ENOSPC id beyond max_legs or table full,
  * -ENODEV no such interface, -EAFNOSUPPORT remote of another family,
- * -ENOMEM no configuration copy left.
+ * -ERANGE (LEG_REMOTE) an implied RTCP port past 65535, -ENOMEM no
+ * configuration copy left.
  */
 #include <errno.h>
 #include <string.h>
@@ -273,6 +274,9 @@ leg_remote(struct dp_relay *r, const struct dp_msg_leg_remote *m)
 		return -ENOENT;
 	if (m->family != old->family)
 		return -EAFNOSUPPORT;
+	/* RFC 3550 11: RTCP on the next port; there is none after 65535 */
+	if (!old->mux && m->rtcp_port == 0 && m->rtp_port == 0xffff)
+		return -ERANGE;
 	c = cow(r, m->leg_id);
 	if (c == NULL)
 		return -ENOMEM;

@@ -256,9 +256,9 @@ peer_dest(const struct dp_leg *b, const struct dp_leg_cfg *cb, bool rtcp,
 		d->port = cb->r_rtcp_port;
 		return true;
 	}
-	if (!lt[0].valid)
+	/* RFC 3550 11: RTCP on the next port (none after 65535) */
+	if (!lt[0].valid || lt[0].port == 0xffff)
 		return false;
-	/* RFC 3550 11: RTCP on the next port */
 	memcpy(d->addr, lt[0].addr, 16);
 	d->port =
 		rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(lt[0].port) + 1));

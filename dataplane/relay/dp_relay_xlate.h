@@ -16,9 +16,10 @@
  * in its addresses, because proto and length are the same numbers in
  * both families, and the ports change: an incremental update (RFC 1624
  * eqn. 3) over those words, which also carries a sender's checksum
- * error through unchanged. A zero checksum (IPv4: none computed) stays
+ * error through unchanged. A zero IPv4 checksum (none computed) stays
  * zero towards IPv4 and is computed in full towards IPv6 (RFC 7915 4.5,
- * RFC 8200 8.1: IPv6 requires it); an IPv6 checksum is never sent as 0.
+ * RFC 8200 8.1: IPv6 requires it); an IPv6 checksum is never sent as 0,
+ * nor accepted as 0 (the classifier drops it: udp6_csum0).
  * Sums are taken over words as they lie in memory (RFC 1071 2(B): byte
  * order independent), so nothing is byte-swapped.
  */

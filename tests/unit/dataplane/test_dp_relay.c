@@ -742,6 +742,11 @@ test_malformed(void **state)
 	PL[0] = 0x80;
 	assert_int_equal(r_drop(1, DP_DROP_MEDIA_NOT_RTP), 4);
 	assert_int_equal(r_leg(1)->drops[DP_LEG_DROP_NOT_RTP], 6);
+	/* RFC 8200 8.1: an IPv6 UDP checksum of zero is discarded */
+	n = from_peer(F, AF_INET6, PEER_RTP, LAN_RTP, PL, plen, 0);
+	F[14 + 40 + 6] = F[14 + 40 + 7] = 0;
+	r_rx(1, 0, F, n);
+	assert_int_equal(r_drop(1, DP_DROP_UDP6_CSUM0), 1);
 	/* empty UDP */
 	n = from_peer(F, AF_INET, PEER_RTP, LAN_RTP, PL, 0, 0);
 	r_rx(1, 0, F, n);
@@ -805,6 +810,54 @@ test_fragments_options(void **state)
 	assert_int_equal(r_leg(1)->rx_pkts, 0);
 }
 
+/* RFC 3550 11's "next port" after 65535 does not exist: LEG_REMOTE
+ * refuses it, and RTCP to a latched RTP source on 65535 has nowhere to
+ * go (leg_no_peer), never to port 0. */
+static void
+test_rtcp_next_port(void **state)
+{
+	static const uint8_t NAT4[4] = {203, 0, 113, 77};
+	struct r_pkt p = {.dmac = R_WAN_MAC,
+			  .smac = R_GW_MAC,
+			  .family = AF_INET,
+			  .src = NAT4,
+			  .dst = R_WAN4,
+			  .sport = 65535,
+			  .dport = WAN_RTP,
+			  .payload = PL};
+	size_t plen, n;
+
+	(void)state;
+	assert_int_equal(
+		r_leg_add(1, 0, AF_INET, R_LAN4, LAN_RTP, LAN_RTP + 1, 0), 0);
+	assert_int_equal(r_leg_add(2, 1, AF_INET, R_WAN4, WAN_RTP, WAN_RTP + 1,
+				   DP_LEG_F_LATCH),
+			 0);
+	assert_int_equal(r_remote(2, AF_INET, R_FAR4, 65535, 0, 0), -ERANGE);
+	assert_int_equal(r_remote(2, AF_INET, R_FAR4, 65535, 40001, 0), 0);
+	assert_int_equal(r_remote(2, AF_INET, R_FAR4, 65534, 0, 0), 0);
+	assert_int_equal(r_bind(1, 2), 0);
+	/* no signalled remote: leg 3 learns 65535 by latching */
+	assert_int_equal(r_leg_add(3, 1, AF_INET, R_WAN4, WAN_RTP + 2,
+				   WAN_RTP + 3, DP_LEG_F_LATCH),
+			 0);
+	assert_int_equal(r_bind(1, 3), 0);
+	p.dport = WAN_RTP + 2;
+	p.plen = r_rtp(PL, 0, 1, 0, 9, 20);
+	r_rx(1, 1, F, r_build(F, &p));
+	assert_int_equal(r_leg(3)->latches, 1);
+	r_free_captures();
+	plen = r_rtcp(PL, 0x55);
+	n = from_peer(F, AF_INET, PEER_RTP + 1, LAN_RTP + 1, PL, plen, 0);
+	r_rx(1, 0, F, n);
+	assert_int_equal(R.nb_tx, 0);
+	/* one each: leg 3's RTP (leg 1 has no remote), leg 1's RTCP */
+	assert_int_equal(r_drop(1, DP_DROP_LEG_NO_PEER), 2);
+	assert_int_equal(r_leg(3)->drops[DP_LEG_DROP_NO_PEER], 1);
+	assert_int_equal(r_leg(1)->drops[DP_LEG_DROP_NO_PEER], 1);
+	assert_int_equal(r_leg(1)->rtcp_pkts, 1);
+}
+
 static void
 test_mtu_tx_full(void **state)
 {
@@ -853,6 +906,7 @@ main(void)
 		T_(test_resolve),
 		T_(test_malformed),
 		T_(test_fragments_options),
+		T_(test_rtcp_next_port),
 		T_(test_mtu_tx_full),
 #undef T_
 	};
