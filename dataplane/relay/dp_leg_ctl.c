@@ -9,7 +9,8 @@
  * -EADDRNOTAVAIL local address not the interface's, -ERANGE local port
  * outside the media range, -ENOSPC id beyond max_legs or table full,
  * -ENODEV no such interface, -EAFNOSUPPORT remote of another family,
- * -ERANGE (LEG_REMOTE) an implied RTCP port past 65535, -ENOMEM no
+ * -ERANGE (LEG_REMOTE) an implied RTCP port past 65535, -EINVAL
+ * (LEG_REMOTE) a broadcast address of the leg's link, -ENOMEM no
  * configuration copy left.
  */
 #include <errno.h>
@@ -268,6 +269,7 @@ leg_remote(struct dp_relay *r, const struct dp_msg_leg_remote *m)
 {
 	const struct dp_leg_cfg *old = live(r, m->leg_id);
 	struct dp_leg_cfg *c;
+	uint32_t ip4;
 	uint16_t rtcp;
 
 	if (old == NULL)
@@ -277,6 +279,11 @@ leg_remote(struct dp_relay *r, const struct dp_msg_leg_remote *m)
 	/* RFC 3550 11: RTCP on the next port; there is none after 65535 */
 	if (!old->mux && m->rtcp_port == 0 && m->rtp_port == 0xffff)
 		return -ERANGE;
+	/* a directed broadcast of the leg's link: no media to every host */
+	memcpy(&ip4, m->addr, 4);
+	if (m->family == AF_INET &&
+	    dp_addr4_is_bcast(dp_iface_addrs(&r->ifaces[old->ifidx]), ip4))
+		return -EINVAL;
 	c = cow(r, m->leg_id);
 	if (c == NULL)
 		return -ENOMEM;

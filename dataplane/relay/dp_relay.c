@@ -186,6 +186,10 @@ src_accept(struct dp_lcore *lc, struct dp_relay *r, struct dp_leg *l,
 
 	ip_ok = !(c->flags & DP_LEG_F_SAME_IP) || !c->has_remote ||
 		addr_eq(src, c->r_addr, c->family);
+	/* The separate RTCP port latches only the latched RTP source's
+	 * address (its NAT's other port): no RTP bleed through RTCP. */
+	if (ch == 1 && l->latch[0].valid)
+		ip_ok = ip_ok && addr_eq(src, l->latch[0].addr, c->family);
 	if (c->flags & DP_LEG_F_LATCH) {
 		if (lt->valid) {
 			if (lt->port == sport &&
@@ -245,19 +249,30 @@ peer_dest(const struct dp_leg *b, const struct dp_leg_cfg *cb, bool rtcp,
 		d->port = cb->r_rtp_port;
 		return true;
 	}
-	/* RTCP to a leg without rtcp-mux */
+	/* RTCP to a leg without rtcp-mux: its latched RTCP source; else
+	 * the latched RTP source's address (behind NAT the signalled one is
+	 * not reachable) with the signalled RTCP port if that address was
+	 * the signalled one, else the next port (RFC 3550 11; none after
+	 * 65535); else the signalled remote */
 	if (lt[1].valid) {
 		memcpy(d->addr, lt[1].addr, 16);
 		d->port = lt[1].port;
 		return true;
 	}
-	if (cb->has_remote) {
+	if (lt[0].valid && cb->has_remote &&
+	    addr_eq(lt[0].addr, cb->r_addr, cb->family)) {
+		memcpy(d->addr, lt[0].addr, 16);
+		d->port = cb->r_rtcp_port;
+		return true;
+	}
+	if (!lt[0].valid) {
+		if (!cb->has_remote)
+			return false;
 		memcpy(d->addr, cb->r_addr, 16);
 		d->port = cb->r_rtcp_port;
 		return true;
 	}
-	/* RFC 3550 11: RTCP on the next port (none after 65535) */
-	if (!lt[0].valid || lt[0].port == 0xffff)
+	if (lt[0].port == 0xffff)
 		return false;
 	memcpy(d->addr, lt[0].addr, 16);
 	d->port =
@@ -278,6 +293,10 @@ egress_resolve(const struct dp_iface *ifc, uint8_t family, const uint8_t *dst,
 
 	if (family == AF_INET) {
 		memcpy(&d4, dst, 4);
+		/* media is never broadcast (the main lcore would send it to
+		 * every host of the link) */
+		if (dp_addr4_is_bcast(a, d4))
+			return -EHOSTUNREACH;
 		for (i = 0; i < a->nb4 && nh == NULL; i++)
 			if (dp_prefix4_match(d4, a->a4[i].addr, a->a4[i].plen))
 				nh = dst;

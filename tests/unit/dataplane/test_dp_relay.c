@@ -858,6 +858,84 @@ test_rtcp_next_port(void **state)
 	assert_int_equal(r_leg(1)->rtcp_pkts, 1);
 }
 
+/* RTP bleed through RTCP: with the RTP channel latched, the separate
+ * RTCP port latches only from the same address (the NAT's other port);
+ * RTCP to a peer latched behind NAT goes to the latched address. */
+static void
+test_rtcp_latch_rules(void **state)
+{
+	static const uint8_t EVIL4[4] = {192, 0, 2, 66};
+	static const uint8_t NAT4[4] = {203, 0, 113, 77};
+	size_t plen, n;
+
+	(void)state;
+	legs(AF_INET, AF_INET, LAN_RTP + 1, WAN_RTP + 1, DP_LEG_F_LATCH);
+	rtp_from(R_PEER4, PEER_RTP, 1);
+	plen = r_rtcp(PL, 0x66);
+	{
+		struct r_pkt p = {.dmac = R_LAN_MAC,
+				  .smac = R_PEER_MAC,
+				  .family = AF_INET,
+				  .src = EVIL4,
+				  .dst = R_LAN4,
+				  .sport = 6666,
+				  .dport = LAN_RTP + 1,
+				  .payload = PL,
+				  .plen = plen};
+
+		n = r_build(F, &p);
+	}
+	r_rx(1, 0, F, n);
+	assert_int_equal(r_drop(1, DP_DROP_LEG_SRC), 1);
+	assert_int_equal(r_leg(1)->latches, 1);
+	n = from_peer(F, AF_INET, 31111, LAN_RTP + 1, PL, plen, 0);
+	r_rx(1, 0, F, n); /* the peer's address, another port: latches */
+	assert_int_equal(r_leg(1)->latches, 2);
+	/* leg 2 latches its RTP from NAT4: RTCP towards it goes to NAT4,
+	 * next port (the signalled FAR4 is not where it is) */
+	{
+		union dp_msg m;
+
+		memset(&m, 0, sizeof(m));
+		m.hdr.type = DP_MSG_LEG_MOD;
+		m.leg_mod.leg_id = 2;
+		m.leg_mod.flags = DP_LEG_F_LATCH;
+		assert_int_equal(r_cmd(&m), 0);
+	}
+	{
+		struct r_pkt p = {.dmac = R_WAN_MAC,
+				  .smac = R_GW_MAC,
+				  .family = AF_INET,
+				  .src = NAT4,
+				  .dst = R_WAN4,
+				  .sport = 5555,
+				  .dport = WAN_RTP,
+				  .payload = PL};
+
+		p.plen = r_rtp(PL, 0, 1, 0, 9, 20);
+		r_rx(1, 1, F, r_build(F, &p));
+	}
+	r_free_captures();
+	plen = r_rtcp(PL, 0x66);
+	n = from_peer(F, AF_INET, 31111, LAN_RTP + 1, PL, plen, 0);
+	r_rx(1, 0, F, n);
+	assert_int_equal(R.nb_tx, 1);
+	assert_memory_equal(rte_pktmbuf_mtod(R.tx[0], uint8_t *) + 30, NAT4, 4);
+	assert_int_equal(t_get16(rte_pktmbuf_mtod(R.tx[0], uint8_t *) + 36),
+			 5556);
+}
+
+/* No media to a directed broadcast: LEG_REMOTE refuses it. */
+static void
+test_bcast_remote(void **state)
+{
+	static const uint8_t BC4[4] = {198, 51, 100, 255};
+
+	(void)state;
+	legs(AF_INET, AF_INET, 0, 0, 0);
+	assert_int_equal(r_remote(2, AF_INET, BC4, FAR_RTP, 0, 0), -EINVAL);
+}
+
 static void
 test_mtu_tx_full(void **state)
 {
@@ -907,6 +985,8 @@ main(void)
 		T_(test_malformed),
 		T_(test_fragments_options),
 		T_(test_rtcp_next_port),
+		T_(test_rtcp_latch_rules),
+		T_(test_bcast_remote),
 		T_(test_mtu_tx_full),
 #undef T_
 	};
