@@ -26,16 +26,17 @@
  *   RFC 791 / RFC 8200 header the relay promises, its payload untouched,
  *   and its UDP checksum valid exactly when the received one was.
  *
- * Known bugs (added with -DREVIEW_KNOWN_BUGS, in the executable
+ * - the review's bugs, fixed in 8bd1166: an IPv6 UDP packet with
+ *   checksum 0 is dropped (RFC 8200 8.1); no RTCP to UDP port 0 for a
+ *   signalled or latched RTP port 65535 (RFC 3550 11 "next port").
+ *
+ * Risks (added with -DREVIEW_KNOWN_BUGS, in the executable
  * test_relay_review_bugs that meson builds on request and does not run:
- * `ninja -C <build> tests/unit/relay/test_relay_review_bugs`):
- * - an IPv6 UDP packet with checksum 0 is relayed (RFC 8200 8.1: discard);
- * - RTCP is sent to UDP port 0 when the remote's RTP port is 65535 (RFC
- *   3605 / RFC 3550 11 "next port" wraps);
- * and of risks, as the behaviour the review proposes: a third party
- * latching the RTCP port of a leg whose RTP is latched; RTCP sent to
- * the signalled address of a peer latched behind NAT; media to a
- * directed broadcast remote.
+ * `ninja -C <build> tests/unit/relay/test_relay_review_bugs`), written
+ * as the behaviour the review proposes, so they fail until decided: a
+ * third party latching the RTCP port of a leg whose RTP is latched;
+ * RTCP sent to the signalled address of a peer latched behind NAT;
+ * media to a directed broadcast remote.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -870,11 +871,10 @@ test_mutations(void **state)
 				 (int)(accounted() + keep - before));
 		if (R.nb_tx == 1) {
 			assert_true(in_ok);
-			/* RFC 8200 8.1 (review finding): skip a v6 zero */
-			if (!(in.fam == AF_INET6 && in.csum == 0))
-				check_out(&in,
-					  rte_pktmbuf_mtod(R.tx[0], uint8_t *),
-					  rte_pktmbuf_data_len(R.tx[0]), it);
+			/* RFC 8200 8.1: an IPv6 zero is never relayed */
+			assert_false(in.fam == AF_INET6 && in.csum == 0);
+			check_out(&in, rte_pktmbuf_mtod(R.tx[0], uint8_t *),
+				  rte_pktmbuf_data_len(R.tx[0]), it);
 			relayed++;
 		}
 		r_free_captures();
@@ -884,57 +884,80 @@ test_mutations(void **state)
 	print_message("%u of 20000 mutated frames relayed\n", relayed);
 }
 
-#ifdef REVIEW_KNOWN_BUGS
 /*
- * BUG: RFC 8200 8.1: "IPv6 receivers must discard UDP packets
- * containing a zero checksum". The relay terminates UDP on its leg's
- * address and relays such a packet: towards IPv6 with a full checksum
- * computed over it (it comes out valid), towards IPv4 with none.
+ * Review finding B1 (fixed in 8bd1166): RFC 8200 8.1, "IPv6 receivers
+ * must discard UDP packets containing a zero checksum". The relay
+ * terminates UDP on its leg's address; it used to relay such a packet,
+ * towards IPv6 with a full checksum computed over it. Now: udp6_csum0,
+ * towards either family, and the leg sees nothing.
  */
 static void
-test_bug_ip6_zero_csum(void **state)
+test_ip6_zero_csum_dropped(void **state)
 {
 	size_t plen = r_rtp(PL, 0, 1, 0, 1, 20), n;
 
 	(void)state;
 	legs(AF_INET6, AF_INET6, 0, 0);
+	assert_int_equal(r_leg_add(3, 0, AF_INET6, R_LAN6, 20010, 0, 0), 0);
+	assert_int_equal(r_leg_add(4, 1, AF_INET, R_WAN4, 24010, 0, 0), 0);
+	assert_int_equal(r_remote(4, AF_INET, R_FAR4, FAR_RTP, 0, 0), 0);
+	assert_int_equal(r_bind(3, 4), 0);
 	n = from_peer(F, AF_INET6, PEER_RTP, LAN_RTP, PL, plen, 0, false);
 	F[14 + 40 + 6] = F[14 + 40 + 7] = 0;
 	r_rx(1, 0, F, n);
+	n = from_peer(F, AF_INET6, PEER_RTP, 20010, PL, plen, 0, false);
+	F[14 + 40 + 6] = F[14 + 40 + 7] = 0;
+	r_rx(1, 0, F, n);
 	assert_int_equal(R.nb_tx, 0);
+	assert_int_equal(r_drop(1, DP_DROP_UDP6_CSUM0), 2);
 	assert_int_equal(r_leg(1)->rx_pkts, 0);
+	assert_int_equal(r_leg(3)->rx_pkts, 0);
+	/* the same packet with its checksum: relayed */
+	n = from_peer(F, AF_INET6, PEER_RTP, LAN_RTP, PL, plen, 0, false);
+	r_rx(1, 0, F, n);
+	assert_int_equal(R.nb_tx, 1);
 }
 
 /*
- * BUG: a signalled remote RTP port 65535 on a leg without rtcp-mux and
- * without an RTCP port: LEG_REMOTE takes rtp_port + 1 = 0 (uint16_t
- * wrap), and RTCP goes to UDP port 0. Fixed when LEG_REMOTE refuses it
- * or the RTCP is not sent to port 0.
+ * Review finding B2 (fixed in 8bd1166): a signalled remote RTP port
+ * 65535 on a leg without rtcp-mux and without an RTCP port made
+ * LEG_REMOTE take rtp_port + 1 = 0 (uint16_t wrap), and RTCP went to
+ * UDP port 0 (RFC 3550 11: no next port after 65535). Now -ERANGE; an
+ * explicit RTCP port, or rtcp-mux, is fine.
  */
 static void
-test_bug_rtcp_port_zero_signalled(void **state)
+test_rtcp_no_port_after_65535_signalled(void **state)
 {
 	size_t plen = r_rtcp(PL, 0x55), n;
 
 	(void)state;
 	legs(AF_INET, AF_INET, LAN_RTP + 1, WAN_RTP + 1);
-	if (r_remote(2, AF_INET, R_FAR4, 65535, 0, 0) != 0)
-		return;
+	assert_int_equal(r_remote(2, AF_INET, R_FAR4, 65535, 0, 0), -ERANGE);
+	/* refused whole: the old remote stays */
 	n = from_peer(F, AF_INET, PEER_RTP + 1, LAN_RTP + 1, PL, plen, 0,
 		      false);
 	r_rx(1, 0, F, n);
-	if (R.nb_tx == 1)
-		assert_int_not_equal(
-			t_get16(rte_pktmbuf_mtod(R.tx[0], uint8_t *) + 34 + 2),
-			0);
+	assert_int_equal(R.nb_tx, 1);
+	assert_int_equal(t_get16(rte_pktmbuf_mtod(R.tx[0], uint8_t *) + 34 + 2),
+			 FAR_RTP + 1);
+	r_free_captures();
+	assert_int_equal(r_remote(2, AF_INET, R_FAR4, 65535, 65534, 0), 0);
+	r_rx(1, 0, F, n);
+	assert_int_equal(R.nb_tx, 1);
+	assert_int_equal(t_get16(rte_pktmbuf_mtod(R.tx[0], uint8_t *) + 34 + 2),
+			 65534);
+	/* a mux leg: RTCP on the RTP port, 65535 is fine */
+	assert_int_equal(r_leg_add(3, 1, AF_INET, R_WAN4, 24010, 0, 0), 0);
+	assert_int_equal(r_remote(3, AF_INET, R_FAR4, 65535, 0, 0), 0);
 }
 
 /*
- * BUG: the same for a latched RTP source port 65535 without a signalled
- * remote: peer_dest() sends RTCP to lt[0].port + 1 = 0.
+ * Review finding B3 (fixed in 8bd1166): the same for a latched RTP
+ * source port 65535 without a signalled remote: peer_dest() sent RTCP
+ * to lt[0].port + 1 = 0. Now leg_no_peer.
  */
 static void
-test_bug_rtcp_port_zero_latched(void **state)
+test_rtcp_no_port_after_65535_latched(void **state)
 {
 	static const uint8_t NAT4[4] = {203, 0, 113, 77};
 	struct r_pkt p = {.dmac = R_WAN_MAC,
@@ -955,19 +978,27 @@ test_bug_rtcp_port_zero_latched(void **state)
 			 0);
 	assert_int_equal(r_bind(1, 2), 0);
 	p.plen = r_rtp(PL, 0, 1, 0, 9, 20);
-	r_rx(1, 1, F, r_build(F, &p));
+	r_rx(1, 1, F, r_build(F, &p)); /* leg 1 has no remote: no_peer */
 	assert_int_equal(r_leg(2)->latches, 1);
+	assert_int_equal(r_drop(1, DP_DROP_LEG_NO_PEER), 1);
 	r_free_captures();
 	plen = r_rtcp(PL, 0x55);
 	n = from_peer(F, AF_INET, PEER_RTP + 1, LAN_RTP + 1, PL, plen, 0,
 		      false);
 	r_rx(1, 0, F, n);
-	if (R.nb_tx == 1)
-		assert_int_not_equal(
-			t_get16(rte_pktmbuf_mtod(R.tx[0], uint8_t *) + 34 + 2),
-			0);
+	assert_int_equal(R.nb_tx, 0);
+	assert_int_equal(r_drop(1, DP_DROP_LEG_NO_PEER), 2);
+	assert_int_equal(r_leg(1)->drops[DP_LEG_DROP_NO_PEER], 1);
+	/* RTP still goes to the latched 65535 */
+	plen = r_rtp(PL, 0, 1, 0, 1, 20);
+	n = from_peer(F, AF_INET, PEER_RTP, LAN_RTP, PL, plen, 0, false);
+	r_rx(1, 0, F, n);
+	assert_int_equal(R.nb_tx, 1);
+	assert_int_equal(t_get16(rte_pktmbuf_mtod(R.tx[0], uint8_t *) + 34 + 2),
+			 65535);
 }
 
+#ifdef REVIEW_KNOWN_BUGS
 /*
  * RISK R1 (fails while the RTCP channel latches on its own): the RTP
  * channel of leg 1 is latched to the peer; a third party's RTCP to the
@@ -1104,10 +1135,10 @@ main(void)
 		T_(test_handoff_reused_id),
 		T_(test_cfg_grace),
 		T_(test_mutations),
+		T_(test_ip6_zero_csum_dropped),
+		T_(test_rtcp_no_port_after_65535_signalled),
+		T_(test_rtcp_no_port_after_65535_latched),
 #ifdef REVIEW_KNOWN_BUGS
-		T_(test_bug_ip6_zero_csum),
-		T_(test_bug_rtcp_port_zero_signalled),
-		T_(test_bug_rtcp_port_zero_latched),
 		T_(test_risk_rtcp_latch_hijack),
 		T_(test_risk_rtcp_to_signalled_behind_nat),
 		T_(test_risk_bcast_remote),
