@@ -264,7 +264,10 @@ bench_dut_init(const struct bench_dut_opts *o, uint32_t max_legs,
 	rp.nb_ifaces = s->nb_ifaces;
 	rp.nb_lcores = 2;
 	rp.qsbr = s->qsbr;
-	rp.leg_stats = dp_shm_legs(s->shm, &nb_slots);
+	/* As esg-dataplane: the per-leg counters are the segment's legs
+	 * region (4 kB pages of /dev/shm); --leg-stats eal lets the relay
+	 * allocate them in EAL memory (hugepages when EAL has them). */
+	rp.leg_stats = o->leg_stats_eal ? NULL : dp_shm_legs(s->shm, &nb_slots);
 	rp.socket_id = (int)rte_socket_id();
 	rc = dp_relay_create(&rp, &dut.relay);
 	if (rc) {

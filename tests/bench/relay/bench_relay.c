@@ -48,6 +48,7 @@ struct opts {
 	bool selftest;
 	bool verbose;
 	bool burst_loop;
+	bool leg_stats_eal;
 	uint8_t leg_flags;
 	const char *flags_str;
 	struct bench_gen_opts g;
@@ -94,6 +95,8 @@ usage(FILE *f, const char *prog)
 		"loop timing the relay calls alone\n"
 		"  --flags LIST        leg flags: latch, strict, same-ip, "
 		"none (default latch)\n"
+		"  --leg-stats shm|eal per-leg counters in the segment's legs "
+		"region (default, as esg-dataplane) or in EAL memory\n"
 		"  --json PATH         also write the results as JSON\n"
 		"  --verbose           every non-zero dataplane counter after "
 		"each case\n"
@@ -202,6 +205,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		O_LOOP,
 		O_FLAGS,
 		O_VERBOSE,
+		O_LEGSTATS,
 	};
 	static const struct option lo[] = {
 		{"legs", required_argument, NULL, O_LEGS},
@@ -224,6 +228,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{"loop", required_argument, NULL, O_LOOP},
 		{"flags", required_argument, NULL, O_FLAGS},
 		{"verbose", no_argument, NULL, O_VERBOSE},
+		{"leg-stats", required_argument, NULL, O_LEGSTATS},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -314,6 +319,12 @@ parse_opts(int argc, char **argv, struct opts *o)
 			    strcmp(optarg, "burst") != 0)
 				return -1;
 			o->burst_loop = strcmp(optarg, "burst") == 0;
+			break;
+		case O_LEGSTATS:
+			if (strcmp(optarg, "shm") != 0 &&
+			    strcmp(optarg, "eal") != 0)
+				return -1;
+			o->leg_stats_eal = strcmp(optarg, "eal") == 0;
 			break;
 		case O_VERBOSE:
 			o->verbose = true;
@@ -511,22 +522,22 @@ static void
 print_row(const struct row *w)
 {
 	uint64_t checked = 0;
-	double busy = 0, wait = 0, rate = 0, gcpu = 1, wcpu = 1;
+	double gen = 0, wait = 0, rate = 0, gcpu = 1, wcpu = 1;
 	unsigned int k;
 
 	for (k = 0; k < w->nb_runs; k++) {
 		checked += w->run[k].checked;
-		busy += w->run[k].busy / w->nb_runs;
+		gen += w->run[k].gen_cap_mpps / w->nb_runs;
 		wait += w->run[k].gen_empty / w->nb_runs;
 		rate += w->run[k].lat_rate_mpps / w->nb_runs;
 		gcpu = RTE_MIN(gcpu, w->run[k].gen_cpu);
 		wcpu = RTE_MIN(wcpu, w->run[k].worker_cpu);
 	}
-	printf("%-8s %7" PRIu32 " %6.2f %6.2f %6.2f %7.1f %4.0f %4.0f "
+	printf("%-8s %7" PRIu32 " %6.2f %6.2f %6.2f %7.1f %5.1f %4.0f "
 	       "%3.0f/%-3.0f %6.0f %6.0f %7.0f %5.2f %8" PRIu64 "%s\n",
 	       w->c->name, w->legs, w->mpps[1], w->mpps[0], w->mpps[2],
-	       w->cyc[1], busy * 100, wait * 100, gcpu * 100, wcpu * 100,
-	       w->lat[0][1], w->lat[1][1], w->lat[2][1], rate, checked,
+	       w->cyc[1], gen, wait * 100, gcpu * 100, wcpu * 100, w->lat[0][1],
+	       w->lat[1][1], w->lat[2][1], rate, checked,
 	       w->ok ? "" : "  FAILED");
 	for (k = 0; k < w->nb_runs; k++)
 		print_run_problems(w, k);
@@ -550,15 +561,17 @@ json_run(FILE *f, const struct bench_run *r, bool last)
 		"\"relay_cycles_per_pkt\": %.2f, "
 		"\"worker_busy\": %.4f, \"gen_empty\": %.4f, "
 		"\"gen_cpu\": %.3f, \"worker_cpu\": %.3f, "
+		"\"gen_capacity_mpps\": %.2f, "
 		"\"latched\": %" PRIu64 ", "
 		"\"relayed\": %" PRIu64 ", \"lat_rate_mpps\": %.4f, "
 		"\"lat_ns\": {\"p50\": %.0f, \"p99\": %.0f, \"p99.9\": %.0f}, "
 		"\"lat_samples\": %" PRIu64 ", \"checked\": %" PRIu64
 		", \"bad\": %" PRIu64 ", \"lost\": %" PRIu64 ", \"drops\": {",
 		r->mpps, r->cyc_per_pkt, r->relay_cyc_per_pkt, r->busy,
-		r->gen_empty, r->gen_cpu, r->worker_cpu, r->latched, r->relayed,
-		r->lat_rate_mpps, r->lat_ns[0], r->lat_ns[1], r->lat_ns[2],
-		r->lat_n, r->checked, r->bad, r->lost);
+		r->gen_empty, r->gen_cpu, r->worker_cpu, r->gen_cap_mpps,
+		r->latched, r->relayed, r->lat_rate_mpps, r->lat_ns[0],
+		r->lat_ns[1], r->lat_ns[2], r->lat_n, r->checked, r->bad,
+		r->lost);
 	for (i = 0; i < DP_DROP_MAX; i++) {
 		if (r->drops[i] == 0)
 			continue;
@@ -591,6 +604,7 @@ write_json(const char *path, const struct opts *o, const struct row *rows,
 		"  \"dpdk\": \"%s\",\n  \"build\": \"%s\",\n"
 		"  \"memory\": \"%s\",\n  \"memory_mb\": %u,\n"
 		"  \"loop\": \"%s\",\n  \"leg_flags\": \"%s\",\n"
+		"  \"leg_stats\": \"%s\",\n"
 		"  \"tsc_hz\": %" PRIu64 ",\n"
 		"  \"cpus\": {\"generator\": %d, \"worker\": %d},\n"
 		"  \"ip_len_in\": %u,\n  \"window\": %u,\n"
@@ -601,9 +615,10 @@ write_json(const char *path, const struct opts *o, const struct row *rows,
 		date, rte_version(), BENCH_BUILDTYPE,
 		o->huge ? "hugepages" : "no-huge", o->memory_mb,
 		o->burst_loop ? "burst" : "worker", o->flags_str,
-		rte_get_tsc_hz(), o->cpu_gen, o->cpu_worker, BENCH_IP_LEN,
-		o->g.window, o->g.check_every, o->g.warmup_s, o->g.duration_s,
-		o->g.lat_s, o->g.lat_load, o->g.lat_burst);
+		o->leg_stats_eal ? "eal" : "shm", rte_get_tsc_hz(), o->cpu_gen,
+		o->cpu_worker, BENCH_IP_LEN, o->g.window, o->g.check_every,
+		o->g.warmup_s, o->g.duration_s, o->g.lat_s, o->g.lat_load,
+		o->g.lat_burst);
 	for (i = 0; i < nb_rows; i++) {
 		const struct row *w = &rows[i];
 
@@ -761,6 +776,7 @@ main(int argc, char **argv)
 	dopts.worker_lcore = (unsigned int)o.cpu_worker;
 	dopts.burst_loop = o.burst_loop;
 	dopts.leg_flags = o.leg_flags;
+	dopts.leg_stats_eal = o.leg_stats_eal;
 	if (bench_dut_init(&dopts, max_legs(&o), g.pool, ports) != 0)
 		goto out_dut;
 	if (bench_dut_start() != 0)
@@ -768,10 +784,11 @@ main(int argc, char **argv)
 	printf("relay: one worker on cpu %d (%s), generator on cpu %d, %s, "
 	       "%s build, legs %s, IP length %u in, %u runs x %.1f s, "
 	       "latency at %.0f%% of the measured rate\n"
-	       "cyc/pkt: %s; busy: worker RX polls that got packets; wait: "
-	       "injections that found the worker's RX ring empty (high: the "
-	       "generator, not the worker, set the pace); cpu g/w: CPU time "
-	       "the generator / worker threads had (lowest run)\n",
+	       "cyc/pkt: %s; gen: packets/s the generator could recycle "
+	       "(mean); wait: injections that found the worker's RX ring "
+	       "empty (high, or gen near Mpps: the generator set the pace); "
+	       "cpu g/w: CPU time the generator / worker threads had (lowest "
+	       "run)\n",
 	       o.cpu_worker, o.burst_loop ? "own loop" : "dp_worker_main",
 	       o.cpu_gen, o.huge ? "hugepages" : "no-huge", BENCH_BUILDTYPE,
 	       o.flags_str, BENCH_IP_LEN, o.runs, o.g.duration_s,

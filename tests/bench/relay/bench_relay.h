@@ -146,8 +146,9 @@ struct bench_dut_port {
 };
 struct bench_dut_opts {
 	unsigned int worker_lcore;
-	bool burst_loop;   /* own minimal loop instead of dp_worker_main() */
-	uint8_t leg_flags; /* DP_LEG_F_* of every leg */
+	bool burst_loop;    /* own minimal loop instead of dp_worker_main() */
+	uint8_t leg_flags;  /* DP_LEG_F_* of every leg */
+	bool leg_stats_eal; /* per-leg counters in EAL memory, not the shm */
 };
 int bench_dut_init(const struct bench_dut_opts *o, uint32_t max_legs,
 		   struct rte_mempool *pool, struct bench_dut_port *ports);
@@ -177,12 +178,14 @@ struct bench_run {
 	double mpps;		  /* relayed per second, measured phase */
 	double cyc_per_pkt;	  /* worker TSC cycles per relayed packet */
 	double relay_cyc_per_pkt; /* --loop burst: inside the relay only */
-	double busy;	   /* share of the worker's polls that got packets */
-	double gen_cpu;	   /* CPU time the generator thread had / wall */
-	double worker_cpu; /* the same for the worker thread */
-	double gen_empty;  /* share of the generator's top-ups that found
+	double busy;	     /* share of the worker's polls that got packets */
+	double gen_cap_mpps; /* what the generator could recycle: packets
+			      * per second of its turns that moved some */
+	double gen_cpu;	     /* CPU time the generator thread had / wall */
+	double worker_cpu;   /* the same for the worker thread */
+	double gen_empty;    /* share of the generator's top-ups that found
 			     * the RX ring empty (generator-bound when high) */
-	uint64_t relayed;  /* in the measured phase */
+	uint64_t relayed;    /* in the measured phase */
 	double lat_rate_mpps;
 	double lat_ns[3]; /* p50, p99, p99.9 */
 	uint64_t lat_n;
