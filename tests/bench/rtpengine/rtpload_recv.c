@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * esg-bench-rtpload recv: count the RTP of every stream of a streams file
- * as it arrives on an interface, through an AF_PACKET TPACKET_V3 receive
- * ring (one socket for all streams, no copy per packet into userspace).
+ * as it arrives on an interface, through an AF_PACKET TPACKET_V2 receive
+ * ring (one socket for all streams, no system call per packet).
  *
  * For each packet: Ethernet, IPv4 or IPv6, UDP, RTP version 2, bounds
  * checked; the SSRC names the stream; the destination address and port
@@ -16,8 +16,9 @@
  * A packet whose tag (the payload's second word) is not --tag is another
  * run's, held back by the relay: counted as stale, nothing else.
  *
- * It stops after --idle-exit ms without a packet once packets came, after
- * --duration seconds, or on SIGTERM/SIGINT, and prints one JSON object.
+ * It stops on SIGTERM/SIGINT (run.sh sends it a moment after the generator
+ * ends), after --duration seconds, or with --idle-exit MS that long after
+ * the last packet of ours, and prints one JSON object.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,9 +36,14 @@
 
 #include "rtpload.h"
 
-#define RECV_BLOCK_SIZE (1u << 20)
-#define RECV_BLOCK_NR 64
-#define RECV_FRAME_SIZE 2048
+/* TPACKET_V2: fixed frames, each handed over on its own (V3 hands over
+ * whole blocks and relies on a retire timer for a part-filled one, which
+ * left the last packets of a slow run unseen). 512-byte frames hold the
+ * 234-byte IPv6 frame and the headers; 64 Ki frames are 32 MiB. */
+#define RECV_FRAME_SIZE 512u
+#define RECV_BLOCK_SIZE 4096u
+#define RECV_FRAME_NR 65536u
+#define RECV_RING_BYTES ((size_t)RECV_FRAME_SIZE * RECV_FRAME_NR)
 #define RECV_MAX_DURATION_S 900
 
 struct recv_opts {
@@ -76,7 +82,7 @@ recv_opts_parse(int argc, char **argv, struct recv_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->cpu = -1;
-	o->idle_ms = 500;
+	o->idle_ms = 0;
 	o->duration = 60;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
@@ -106,7 +112,8 @@ recv_opts_parse(int argc, char **argv, struct recv_opts *o)
 		}
 	}
 	if (o->streams == NULL || o->ifname == NULL || o->duration <= 0 ||
-	    o->duration > RECV_MAX_DURATION_S || o->idle_ms < 10)
+	    o->duration > RECV_MAX_DURATION_S ||
+	    (o->idle_ms != 0 && o->idle_ms < 10))
 		return -EINVAL;
 	return 0;
 }
@@ -114,35 +121,70 @@ recv_opts_parse(int argc, char **argv, struct recv_opts *o)
 static int
 recv_ring_setup(int fd, uint8_t **ringp)
 {
-	struct tpacket_req3 req;
-	int v = TPACKET_V3;
+	struct tpacket_req req;
+	int v = TPACKET_V2;
 	void *ring;
 
 	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) != 0)
 		return -errno;
 	memset(&req, 0, sizeof(req));
 	req.tp_block_size = RECV_BLOCK_SIZE;
-	req.tp_block_nr = RECV_BLOCK_NR;
+	req.tp_block_nr = RECV_RING_BYTES / RECV_BLOCK_SIZE;
 	req.tp_frame_size = RECV_FRAME_SIZE;
-	req.tp_frame_nr = RECV_BLOCK_SIZE / RECV_FRAME_SIZE * RECV_BLOCK_NR;
-	req.tp_retire_blk_tov = 10; /* ms: hand over a part-filled block */
+	req.tp_frame_nr = RECV_FRAME_NR;
 	if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) != 0)
 		return -errno;
-	ring = mmap(NULL, (size_t)RECV_BLOCK_SIZE * RECV_BLOCK_NR,
-		    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, fd, 0);
+	ring = mmap(NULL, RECV_RING_BYTES, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_LOCKED, fd, 0);
 	if (ring == MAP_FAILED)
-		ring = mmap(NULL, (size_t)RECV_BLOCK_SIZE * RECV_BLOCK_NR,
-			    PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		ring = mmap(NULL, RECV_RING_BYTES, PROT_READ | PROT_WRITE,
+			    MAP_SHARED, fd, 0);
 	if (ring == MAP_FAILED)
 		return -errno;
 	*ringp = ring;
 	return 0;
 }
 
+struct recv_ring {
+	uint8_t *base;
+	uint32_t idx; /* next frame to look at */
+};
+
+/* Take up to max frames the kernel handed over; returns how many. */
+static unsigned int
+recv_ring_take(struct recv_ring *r, unsigned int max, const struct recv_opts *o,
+	       const struct rtpload_stream *st, struct rtpload_rx_stream *rs,
+	       uint32_t n, struct rtpload_rx_count *c)
+{
+	unsigned int k;
+
+	for (k = 0; k < max; k++) {
+		struct tpacket2_hdr *h =
+			(void *)(r->base + (size_t)r->idx * RECV_FRAME_SIZE);
+		const struct sockaddr_ll *sll;
+
+		if ((__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) &
+		     TP_STATUS_USER) == 0)
+			break;
+		sll = (const void *)((const uint8_t *)h +
+				     TPACKET_ALIGN(sizeof(*h)));
+		if (sll->sll_pkttype != PACKET_OUTGOING &&
+		    h->tp_mac + h->tp_snaplen <= RECV_FRAME_SIZE)
+			rtpload_rx_frame(
+				(const uint8_t *)h + h->tp_mac, h->tp_snaplen,
+				!(h->tp_status & TP_STATUS_CSUMNOTREADY),
+				o->tag, st, rs, n, c);
+		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL,
+				 __ATOMIC_RELEASE);
+		r->idx = r->idx + 1 == RECV_FRAME_NR ? 0 : r->idx + 1;
+	}
+	return k;
+}
+
 static void
 recv_report(const struct rtpload_rx_count *c,
 	    const struct rtpload_rx_stream *rs, uint32_t n,
-	    const struct tpacket_stats_v3 *ps, double secs)
+	    const struct tpacket_stats *ps, double secs)
 {
 	uint64_t expected, lost, late;
 	uint32_t silent;
@@ -169,14 +211,15 @@ recv_report(const struct rtpload_rx_count *c,
 int
 rtpload_recv_main(int argc, char **argv)
 {
-	struct tpacket_stats_v3 ps = {0};
+	struct tpacket_stats ps = {0};
 	struct rtpload_rx_count c = {0};
 	struct rtpload_stream *st = NULL;
 	struct rtpload_rx_stream *rs = NULL;
 	struct recv_opts o;
-	uint64_t t0, deadline, last_rx = 0;
-	uint32_t n = 0, blk = 0;
+	uint64_t t0, deadline, last_rx = 0, ours = 0;
+	uint32_t n = 0, i;
 	uint8_t *ring = NULL, mac[6];
+	struct recv_ring r;
 	socklen_t pslen = sizeof(ps);
 	char why[256];
 	int fd, ifindex, err;
@@ -221,52 +264,42 @@ rtpload_recv_main(int argc, char **argv)
 		if (f != NULL)
 			fclose(f);
 	}
+	r.base = ring;
+	r.idx = 0;
 	t0 = rtpload_now_ns();
 	deadline = t0 + (uint64_t)(o.duration * 1e9);
 	while (!recv_stop) {
-		struct tpacket_block_desc *bd =
-			(void *)(ring + (size_t)blk * RECV_BLOCK_SIZE);
-		struct tpacket3_hdr *h;
 		uint64_t now = rtpload_now_ns();
-		uint32_t k, nb;
+		unsigned int k;
 
 		if (now >= deadline ||
-		    (last_rx != 0 && now - last_rx >= o.idle_ms * 1000000ULL))
+		    (o.idle_ms != 0 && last_rx != 0 &&
+		     now - last_rx >= o.idle_ms * 1000000ULL))
 			break;
-		if ((__atomic_load_n(&bd->hdr.bh1.block_status,
-				     __ATOMIC_ACQUIRE) &
-		     TP_STATUS_USER) == 0) {
+		/* Up to 256 frames, then look at the clock again. */
+		k = recv_ring_take(&r, 256, &o, st, rs, n, &c);
+		/* Only RTP of our streams starts the idle clock: an ND or
+		 * ARP frame before the load must not end the run. */
+		if (c.received + c.stale + c.wrong_dst + c.bad_csum != ours) {
+			ours = c.received + c.stale + c.wrong_dst + c.bad_csum;
+			last_rx = rtpload_now_ns();
+		}
+		if (k == 0) {
 			struct pollfd pfd = {.fd = fd, .events = POLLIN};
 
 			poll(&pfd, 1, 20);
-			continue;
 		}
-		nb = bd->hdr.bh1.num_pkts;
-		h = (void *)((uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt);
-		for (k = 0; k < nb; k++) {
-			const struct sockaddr_ll *sll =
-				(const void *)((const uint8_t *)h +
-					       TPACKET_ALIGN(sizeof(*h)));
-
-			if (sll->sll_pkttype != PACKET_OUTGOING)
-				rtpload_rx_frame((const uint8_t *)h + h->tp_mac,
-						 h->tp_snaplen,
-						 !(h->tp_status &
-						   TP_STATUS_CSUMNOTREADY),
-						 o.tag, st, rs, n, &c);
-			h = (void *)((uint8_t *)h + h->tp_next_offset);
-		}
-		if (nb > 0)
-			last_rx = rtpload_now_ns();
-		__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
-				 __ATOMIC_RELEASE);
-		blk = (blk + 1) % RECV_BLOCK_NR;
 	}
+	/* What is in the ring when told to stop arrived in time: one more
+	 * pass over the ring at most. */
+	for (i = 0; i < RECV_FRAME_NR / 256; i++)
+		if (recv_ring_take(&r, 256, &o, st, rs, n, &c) == 0)
+			break;
 	pslen = sizeof(ps);
 	memset(&ps, 0, sizeof(ps));
 	getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &ps, &pslen);
 	recv_report(&c, rs, n, &ps, (double)(rtpload_now_ns() - t0) / 1e9);
-	munmap(ring, (size_t)RECV_BLOCK_SIZE * RECV_BLOCK_NR);
+	munmap(ring, RECV_RING_BYTES);
 	close(fd);
 	free(rs);
 	free(st);

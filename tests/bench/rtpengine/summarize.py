@@ -68,7 +68,9 @@ def step(a):
     got = r["received"] + r["ring_drops"]
     loss = (sent - got) / sent if sent else 1.0
     win = g["window_s"]
-    proc = g["watch"][0]["cpu_s"] if g.get("watch") else -1
+    watch = g.get("watch", [])
+    proc = watch[0]["cpu_s"] if watch else -1
+    ksoft = watch[1]["cpu_s"] if len(watch) > 1 else -1
     cpu = g.get("cpu", {})
     integrity = r["bad"] + r["wrong_dst"] + r["bad_csum"]
     rec.update({
@@ -86,6 +88,8 @@ def step(a):
         "integrity_errors": integrity,
         "send_errors": g["send_errors"],
         "relay_proc_cpu": round(proc / win, 4) if proc >= 0 and win else None,
+        "relay_ksoftirqd_cpu": (round(ksoft / win, 4)
+                                if ksoft >= 0 and win else None),
         "relay_core_busy": (round(cpu["busy_s"] / cpu["total_s"], 4)
                             if cpu.get("total_s") else None),
     })
