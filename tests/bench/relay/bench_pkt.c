@@ -269,6 +269,8 @@ fold(uint64_t s)
 	return (uint16_t)s;
 }
 
+static void templates_init(struct bench_plan *p);
+
 int
 bench_plan_init(struct bench_plan *p, const struct bench_case *c,
 		uint32_t nb_legs, uint64_t seed)
@@ -310,6 +312,7 @@ bench_plan_init(struct bench_plan *p, const struct bench_case *c,
 	}
 	payload_template(c, pl, plen);
 	p->payload_sum = fold(sum32(pl, plen / 4));
+	templates_init(p);
 	return 0;
 }
 
@@ -369,36 +372,29 @@ payload_vars_sum(const struct bench_case *c, const uint8_t *pl)
 	return sum32(pl + 4, 6) + sum32(pl + SR_LEN + 4, 1);
 }
 
-uint16_t
-bench_pkt_build(const struct bench_plan *p, uint8_t *frame, uint32_t leg,
-		uint32_t round, uint64_t tsc)
+/* The frame up to the UDP payload for a leg on interface k, with the
+ * leg's addresses (IPv4), host parts (IPv6), ports and both checksums
+ * zero: what bench_pkt_build() copies and completes. */
+static void
+hdr_template(const struct bench_case *c, unsigned int k, uint8_t *f)
 {
-	const struct bench_case *c = p->c;
 	unsigned int ihl = ip_hdr_len(c->fam_a);
-	uint8_t *ip = frame + ETH_LEN, *udp = ip + ihl, *pl = udp + UDP_LEN;
-	uint16_t udp_len = (uint16_t)(BENCH_IP_LEN - ihl), ck, be;
-	struct bench_leg l;
-	uint64_t s;
+	uint8_t *ip = f + ETH_LEN, *udp = ip + ihl, addr[16];
+	uint16_t udp_len = (uint16_t)(BENCH_IP_LEN - ihl), be;
 
-	bench_leg(p, leg, &l);
-	bench_if_mac(l.ifidx, frame);
-	bench_gw_mac(l.ifidx, frame + 6);
+	memset(f, 0, BENCH_HDR_MAX);
+	bench_if_mac(k, f);
+	bench_gw_mac(k, f + 6);
 	be = ethertype(c->fam_a);
-	memcpy(frame + 12, &be, 2);
+	memcpy(f + 12, &be, 2);
 	if (c->fam_a == AF_INET) {
 		ip[0] = 0x45;
 		ip[1] = 0xb8; /* DSCP EF (RFC 3246), as phones mark RTP */
 		be = rte_cpu_to_be_16(BENCH_IP_LEN);
 		memcpy(ip + 2, &be, 2);
-		memset(ip + 4, 0, 4); /* id 0, no fragment (RFC 6864) */
+		/* id 0, no fragment (RFC 6864) */
 		ip[8] = 64;
 		ip[9] = IPPROTO_UDP;
-		memset(ip + 10, 0, 2);
-		memcpy(ip + 12, l.remote, 4);
-		memcpy(ip + 16, l.local, 4);
-		ck = (uint16_t)~fold(sum32(ip, 5));
-		memcpy(ip + 10, &ck, 2);
-		s = sum32(ip + 12, 2);
 	} else {
 		uint32_t vtf = rte_cpu_to_be_32(6u << 28 | 0xb8u << 20);
 
@@ -407,25 +403,76 @@ bench_pkt_build(const struct bench_plan *p, uint8_t *frame, uint32_t leg,
 		memcpy(ip + 4, &be, 2);
 		ip[6] = IPPROTO_UDP;
 		ip[7] = 64;
-		memcpy(ip + 8, l.remote, 16);
-		memcpy(ip + 24, l.local, 16);
-		s = sum32(ip + 8, 8);
+		remote_addr(AF_INET6, 0, addr);
+		memcpy(ip + 8, addr, 12); /* the last 4 bytes: the leg's */
+		bench_if_addr(k, AF_INET6, 0, addr);
+		memcpy(ip + 24, addr, 15); /* the last byte: the address */
 	}
-	be = rte_cpu_to_be_16(l.remote_rtp);
-	memcpy(udp, &be, 2);
-	be = rte_cpu_to_be_16(l.local_rtp);
-	memcpy(udp + 2, &be, 2);
 	be = rte_cpu_to_be_16(udp_len);
 	memcpy(udp + 4, &be, 2);
-	memset(udp + 6, 0, 2);
-	payload_vars(c, pl, leg, l.ssrc, round, tsc);
-	/* RFC 768 / RFC 8200 8.1: pseudo-header (addresses above, protocol,
-	 * length), the UDP header (its length twice in all) and the data. */
-	s += sum32(udp, 1) + rte_cpu_to_be_16(IPPROTO_UDP) + 2u * (uint32_t)be +
-	     p->payload_sum + payload_vars_sum(c, pl);
+}
+
+static void
+templates_init(struct bench_plan *p)
+{
+	const struct bench_case *c = p->c;
+	unsigned int k, ihl = ip_hdr_len(c->fam_a);
+	uint16_t be = rte_cpu_to_be_16((uint16_t)(BENCH_IP_LEN - ihl));
+
+	for (k = 0; k < BENCH_NB_IF; k++) {
+		hdr_template(c, k, p->hdr[k]);
+		p->ip_sum[k] = fold(sum32(p->hdr[k] + ETH_LEN, 5));
+	}
+	/* RFC 768 / RFC 8200 8.1: the pseudo-header's protocol and length,
+	 * the UDP length (so the length twice in all) and the data. */
+	p->l4_const = rte_cpu_to_be_16(IPPROTO_UDP) + 2u * (uint32_t)be +
+		      p->payload_sum;
+}
+
+uint16_t
+bench_pkt_build(const struct bench_plan *p, uint8_t *frame, uint32_t leg,
+		uint32_t round, uint64_t tsc)
+{
+	const struct bench_case *c = p->c;
+	uint32_t pair = leg >> 1, j = pair >> 1, slot = j >> 3, v;
+	unsigned int k = (leg & 1) * 2 + (pair & 1), a = j & 7;
+	uint8_t *ip = frame + ETH_LEN, *udp, *pl;
+	uint16_t ck, be;
+	uint64_t s;
+
+	/* bench_leg() says the same, the long way (--selftest compares) */
+	if (c->fam_a == AF_INET) {
+		uint32_t src, dst;
+
+		memcpy(frame, p->hdr[k], ETH_LEN + 20 + UDP_LEN);
+		src = rte_cpu_to_be_32(REMOTE4_NET | (1 + leg % REMOTE_HOSTS));
+		dst = rte_cpu_to_be_32(198u << 24 | 19u << 16 | k << 8 |
+				       (1 + a));
+		memcpy(ip + 12, &src, 4);
+		memcpy(ip + 16, &dst, 4);
+		s = (uint64_t)src + dst;
+		ck = (uint16_t)~fold(p->ip_sum[k] + s);
+		memcpy(ip + 10, &ck, 2);
+		udp = ip + 20;
+	} else {
+		memcpy(frame, p->hdr[k], ETH_LEN + 40 + UDP_LEN);
+		v = rte_cpu_to_be_32(leg + 1);
+		memcpy(ip + 20, &v, 4);
+		ip[39] = (uint8_t)(1 + a);
+		s = sum32(ip + 8, 8);
+		udp = ip + 40;
+	}
+	be = rte_cpu_to_be_16(remote_port(leg));
+	memcpy(udp, &be, 2);
+	be = rte_cpu_to_be_16(
+		(uint16_t)(BENCH_PORT_MIN + (c->mux ? slot : 2 * slot)));
+	memcpy(udp + 2, &be, 2);
+	pl = udp + UDP_LEN;
+	payload_vars(c, pl, leg, (leg + 1) * SSRC_MULT, round, tsc);
+	s += sum32(udp, 1) + p->l4_const + payload_vars_sum(c, pl);
 	ck = (uint16_t)~fold(s);
 	if (ck == 0)
-		ck = 0xffff;
+		ck = 0xffff; /* RFC 768: 0 would mean none */
 	memcpy(udp + 6, &ck, 2);
 	return (uint16_t)(ETH_LEN + BENCH_IP_LEN);
 }

@@ -31,6 +31,7 @@
 #define BENCH_PORT_MAX 65535u
 #define BENCH_IP_LEN 200u   /* IP total length of every injected packet */
 #define BENCH_FRAME_MAX 256 /* room for the largest frame (v4 -> v6) */
+#define BENCH_HDR_MAX 64    /* Ethernet + IPv6 + UDP = 62 */
 #define BENCH_BURST 32
 #define BENCH_MAX_RUNS 20
 #define BENCH_HIST_SUB 16 /* sub-buckets per power of two (~6 %) */
@@ -64,6 +65,10 @@ struct bench_plan {
 	uint32_t nb_rx_legs[BENCH_NB_IF];
 	/* L4 payload checksum part that does not depend on the leg */
 	uint32_t payload_sum;
+	/* per interface: a packet's headers without the leg's parts */
+	uint8_t hdr[BENCH_NB_IF][BENCH_HDR_MAX];
+	uint32_t ip_sum[BENCH_NB_IF]; /* IPv4 header sum of hdr */
+	uint64_t l4_const; /* UDP sum that does not depend on the leg */
 };
 
 /* Where one leg lives. Addresses network order, ports host order. */
