@@ -28,15 +28,11 @@
  *
  * - the review's bugs, fixed in 8bd1166: an IPv6 UDP packet with
  *   checksum 0 is dropped (RFC 8200 8.1); no RTCP to UDP port 0 for a
- *   signalled or latched RTP port 65535 (RFC 3550 11 "next port").
- *
- * Risks (added with -DREVIEW_KNOWN_BUGS, in the executable
- * test_relay_review_bugs that meson builds on request and does not run:
- * `ninja -C <build> tests/unit/relay/test_relay_review_bugs`), written
- * as the behaviour the review proposes, so they fail until decided: a
- * third party latching the RTCP port of a leg whose RTP is latched;
- * RTCP sent to the signalled address of a peer latched behind NAT;
- * media to a directed broadcast remote.
+ *   signalled or latched RTP port 65535 (RFC 3550 11 "next port");
+ * - the review's risks, addressed in f925cfb: a third party cannot latch
+ *   the RTCP port of a leg whose RTP is latched; RTCP to a peer latched
+ *   behind NAT goes to the latched address; no media to a directed
+ *   broadcast remote.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -998,17 +994,24 @@ test_rtcp_no_port_after_65535_latched(void **state)
 			 65535);
 }
 
-#ifdef REVIEW_KNOWN_BUGS
 /*
- * RISK R1 (fails while the RTCP channel latches on its own): the RTP
- * channel of leg 1 is latched to the peer; a third party's RTCP to the
- * leg's separate RTCP port must not latch the RTCP channel (RTP bleed
- * on RTCP). Desired: leg_src.
+ * Review finding R1 (addressed in f925cfb): with the RTP channel of leg
+ * 1 latched to the peer, a third party's RTCP to the leg's separate
+ * RTCP port does not latch the RTCP channel (RTP bleed through RTCP):
+ * leg_src. The peer's own RTCP, from its address, does.
  */
 static void
-test_risk_rtcp_latch_hijack(void **state)
+test_rtcp_latch_needs_rtp_address(void **state)
 {
 	static const uint8_t EVIL4[4] = {192, 0, 2, 66};
+	struct r_pkt p = {.dmac = R_LAN_MAC,
+			  .smac = R_PEER_MAC,
+			  .family = AF_INET,
+			  .src = EVIL4,
+			  .dst = R_LAN4,
+			  .sport = 6666,
+			  .dport = LAN_RTP + 1,
+			  .payload = PL};
 	union dp_msg m;
 	size_t plen, n;
 
@@ -1023,32 +1026,27 @@ test_risk_rtcp_latch_hijack(void **state)
 	n = from_peer(F, AF_INET, PEER_RTP, LAN_RTP, PL, plen, 0, false);
 	r_rx(1, 0, F, n);
 	assert_int_equal(r_leg(1)->latches, 1);
-	plen = r_rtcp(PL, 0x66);
-	{
-		struct r_pkt p = {.dmac = R_LAN_MAC,
-				  .smac = R_PEER_MAC,
-				  .family = AF_INET,
-				  .src = EVIL4,
-				  .dst = R_LAN4,
-				  .sport = 6666,
-				  .dport = LAN_RTP + 1,
-				  .payload = PL,
-				  .plen = plen};
-
-		n = r_build(F, &p);
-	}
-	r_rx(1, 0, F, n);
+	p.plen = r_rtcp(PL, 0x66);
+	r_rx(1, 0, F, r_build(F, &p));
 	assert_int_equal(r_leg(1)->latches, 1);
 	assert_int_equal(r_drop(1, DP_DROP_LEG_SRC), 1);
+	assert_int_equal(R.nb_tx, 1);
+	/* the peer's RTCP from another port of its address: latched */
+	n = from_peer(F, AF_INET, PEER_RTP + 1, LAN_RTP + 1, PL, p.plen, 0,
+		      false);
+	r_rx(1, 0, F, n);
+	assert_int_equal(r_leg(1)->latches, 2);
+	assert_int_equal(R.nb_tx, 2);
 }
 
 /*
- * RISK R2: leg 2 (no rtcp-mux, LATCH) is signalled as FAR4 but its RTP
- * latched from a NAT address; RTCP to it goes to the signalled FAR4.
- * Desired: the latched address.
+ * Review finding R2 (addressed in f925cfb): leg 2 (no rtcp-mux, LATCH)
+ * is signalled as FAR4 but its RTP latched from a NAT address. RTCP to
+ * it goes to the latched address, on the next port (RFC 3550 11), not
+ * to the unreachable signalled one.
  */
 static void
-test_risk_rtcp_to_signalled_behind_nat(void **state)
+test_rtcp_to_nat_latched_address(void **state)
 {
 	static const uint8_t NAT4[4] = {203, 0, 113, 77};
 	struct r_pkt p = {.dmac = R_WAN_MAC,
@@ -1061,6 +1059,7 @@ test_risk_rtcp_to_signalled_behind_nat(void **state)
 			  .payload = PL};
 	union dp_msg m;
 	size_t plen, n;
+	const uint8_t *o;
 
 	(void)state;
 	legs(AF_INET, AF_INET, 0, WAN_RTP + 1);
@@ -1069,27 +1068,39 @@ test_risk_rtcp_to_signalled_behind_nat(void **state)
 	m.leg_mod.leg_id = 2;
 	m.leg_mod.flags = DP_LEG_F_LATCH;
 	assert_int_equal(r_cmd(&m), 0);
+	plen = r_rtcp(PL, 0x55); /* on leg 1's mux port */
+	n = from_peer(F, AF_INET, PEER_RTP, LAN_RTP, PL, plen, 0, false);
+	/* before any latch: the signalled RTCP port */
+	r_rx(1, 0, F, n);
+	assert_int_equal(R.nb_tx, 1);
+	o = rte_pktmbuf_mtod(R.tx[0], uint8_t *);
+	assert_memory_equal(o + 14 + 16, R_FAR4, 4);
+	assert_int_equal(t_get16(o + 34 + 2), FAR_RTP + 1);
+	r_free_captures();
 	p.plen = r_rtp(PL, 0, 1, 0, 9, 20);
 	r_rx(1, 1, F, r_build(F, &p));
 	assert_int_equal(r_leg(2)->latches, 1);
 	r_free_captures();
-	plen = r_rtcp(PL, 0x55); /* on leg 1's mux port */
+	plen = r_rtcp(PL, 0x55);
 	n = from_peer(F, AF_INET, PEER_RTP, LAN_RTP, PL, plen, 0, false);
 	r_rx(1, 0, F, n);
 	assert_int_equal(R.nb_tx, 1);
-	assert_memory_equal(rte_pktmbuf_mtod(R.tx[0], uint8_t *) + 14 + 16,
-			    NAT4, 4);
+	o = rte_pktmbuf_mtod(R.tx[0], uint8_t *);
+	assert_memory_equal(o + 14 + 16, NAT4, 4);
+	assert_int_equal(t_get16(o + 34 + 2), 5556);
 }
 
 /*
- * RISK R6: a signalled remote that is the WAN's directed broadcast.
- * Desired: LEG_REMOTE refuses it; at least no Ethernet broadcast of
- * media.
+ * Review finding R6 (addressed in f925cfb): a signalled remote that is
+ * the directed broadcast of the leg's link is refused; one that becomes
+ * it when the link's prefix changes is not sent (no_route), never as an
+ * Ethernet broadcast.
  */
 static void
-test_risk_bcast_remote(void **state)
+test_no_broadcast_remote(void **state)
 {
-	static const uint8_t BC4[4] = {198, 51, 100, 255};
+	static const uint8_t BC24[4] = {198, 51, 100, 255};
+	static const uint8_t BC25[4] = {198, 51, 100, 127};
 	static const uint8_t BMAC[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	struct dp_pkt_info pi;
 	size_t plen = r_rtp(PL, 0, 1, 0, 1, 20), n;
@@ -1098,8 +1109,12 @@ test_risk_bcast_remote(void **state)
 
 	(void)state;
 	legs(AF_INET, AF_INET, 0, 0);
-	if (r_remote(2, AF_INET, BC4, FAR_RTP, 0, 0) != 0)
-		return;
+	assert_int_equal(r_remote(2, AF_INET, BC24, FAR_RTP, 0, 0), -EINVAL);
+	assert_int_equal(r_remote(2, AF_INET, BC25, FAR_RTP, 0, 0), 0);
+	/* the WAN becomes a /25: .127 is now its broadcast (an address
+	 * change bumps addr_gen, as dp_addr_change() does) */
+	R.addrs[1].a4[0].plen = 25;
+	R.ifc[1].addr_gen++;
 	n = from_peer(F, AF_INET, PEER_RTP, LAN_RTP, PL, plen, 0, false);
 	r_rx(1, 0, F, n);
 	while (rte_ring_sc_dequeue(R.exc, &x) == 0) {
@@ -1112,11 +1127,9 @@ test_risk_bcast_remote(void **state)
 	for (i = 0; i < R.nb_main_tx; i++)
 		assert_memory_not_equal(
 			rte_pktmbuf_mtod(R.main_tx[i], uint8_t *), BMAC, 6);
-	for (i = 0; i < R.nb_tx; i++)
-		assert_memory_not_equal(rte_pktmbuf_mtod(R.tx[i], uint8_t *),
-					BMAC, 6);
+	assert_int_equal(R.nb_tx, 0);
+	assert_int_equal(r_drop(1, DP_DROP_NO_ROUTE), 1);
 }
-#endif
 
 int
 main(void)
@@ -1138,11 +1151,9 @@ main(void)
 		T_(test_ip6_zero_csum_dropped),
 		T_(test_rtcp_no_port_after_65535_signalled),
 		T_(test_rtcp_no_port_after_65535_latched),
-#ifdef REVIEW_KNOWN_BUGS
-		T_(test_risk_rtcp_latch_hijack),
-		T_(test_risk_rtcp_to_signalled_behind_nat),
-		T_(test_risk_bcast_remote),
-#endif
+		T_(test_rtcp_latch_needs_rtp_address),
+		T_(test_rtcp_to_nat_latched_address),
+		T_(test_no_broadcast_remote),
 #undef T_
 	};
 
