@@ -510,12 +510,12 @@ print_run_problems(const struct row *w, unsigned int k)
 static void
 print_header(void)
 {
-	printf("%-8s %7s %6s %6s %6s %7s %4s %4s %7s %6s %6s %7s %5s %8s\n",
-	       "case", "legs", "Mpps", "min", "max", "cyc/pkt", "busy", "wait",
+	printf("%-8s %7s %6s %6s %6s %7s %5s %4s %7s %6s %6s %7s %5s %8s\n",
+	       "case", "legs", "Mpps", "min", "max", "cyc/pkt", "gen", "wait",
 	       "cpu g/w", "p50", "p99", "p99.9", "@Mpps", "checked");
-	printf("%-8s %7s %6s %6s %6s %7s %4s %4s %7s %6s %6s %7s %5s %8s\n", "",
-	       "", "median", "", "", "median", "%", "%", "%", "ns", "ns", "ns",
-	       "", "");
+	printf("%-8s %7s %6s %6s %6s %7s %5s %4s %7s %6s %6s %7s %5s %8s\n", "",
+	       "", "median", "", "", "median", "Mpps", "%", "%", "ns", "ns",
+	       "ns", "", "");
 }
 
 static void
