@@ -6,14 +6,28 @@
  * the media relay will get a read-only copy for the workers.
  *
  * States: INCOMPLETE (solicited, packets queued, retried every
- * neigh_retry_ms, DP_NEIGH_TRIES times) and REACHABLE (until neigh_ttl_s
- * after it was last confirmed; then it expires and the next packet
- * resolves it again). Each change is an event to the control plane.
+ * neigh_retry_ms, DP_NEIGH_TRIES times), REACHABLE and PROBE. A reachable
+ * entry is re-confirmed before it would expire (RFC 4861 7.3.3, the PROBE
+ * state; RFC 1122 2.3.2.1 for ARP): DP_NEIGH_TRIES * neigh_retry_ms before
+ * neigh_ttl_s after its last confirmation it enters PROBE, keeps its MAC
+ * (here and in the workers' cache: relayed media goes on to it) and is
+ * solicited again, first unicast to that MAC (RFC 4861 7.3.3), then by
+ * broadcast / the solicited-node group (the neighbour may have a new MAC).
+ * An answer with the same MAC refreshes it silently (no event, no cache
+ * write: the workers' cached (idx, seq) stays valid); one with a new MAC
+ * updates it (event, cache write). Unanswered, it expires at neigh_ttl_s as
+ * before. Every reachable entry is probed, used or not: the main lcore
+ * cannot see whether workers send to it without them writing shared state
+ * on the fast path, and one unicast request per neighbour per neigh_ttl_s
+ * costs nothing. A neighbour that is gone still ages out; when the table is
+ * full the entry confirmed longest ago makes room. Each change is an event
+ * to the control plane.
  */
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <rte_ether.h>
@@ -25,6 +39,7 @@ enum neigh_state {
 	N_FREE,
 	N_INCOMPLETE,
 	N_REACHABLE,
+	N_PROBE, /* reachable, MAC in use, being re-confirmed */
 };
 
 struct dp_neigh {
@@ -188,7 +203,7 @@ nbr_rebuild(struct dp_neigh_table *t)
 			nbr_write(&t->nbr.e[i], 0, NULL, NULL, false);
 	t->nbr_dead = 0;
 	for (i = 0; i < DP_NEIGH_MAX; i++)
-		if (t->e[i].state == N_REACHABLE)
+		if (t->e[i].state == N_REACHABLE || t->e[i].state == N_PROBE)
 			nbr_set(t, t->e[i].family, t->e[i].addr, &t->e[i].mac);
 }
 
@@ -218,6 +233,12 @@ dp_neigh_free(struct dp_lcore *lc, struct dp_neigh_table *t)
 	}
 	(void)lc;
 	free(t);
+}
+
+static bool
+usable(const struct dp_neigh *n)
+{
+	return n->state == N_REACHABLE || n->state == N_PROBE;
 }
 
 static struct dp_neigh *
@@ -264,7 +285,7 @@ alloc(struct dp_lcore *lc, struct dp_iface *ifc)
 	for (i = 0; i < DP_NEIGH_MAX; i++) {
 		if (t->e[i].state == N_FREE)
 			return &t->e[i];
-		if (t->e[i].state == N_REACHABLE &&
+		if (usable(&t->e[i]) &&
 		    (old == NULL || t->e[i].confirmed_ns < old->confirmed_ns))
 			old = &t->e[i];
 	}
@@ -310,9 +331,10 @@ dp_neigh_learn(struct dp_lcore *lc, struct dp_iface *ifc, int family,
 		n->family = family;
 		memcpy(n->addr, addr, alen(family));
 	}
-	changed = n->state != N_REACHABLE ||
-		  !rte_is_same_ether_addr(&n->mac, mac);
-	if (n->state != N_REACHABLE)
+	/* A PROBE answered with the same MAC is no change: the workers'
+	 * cached MAC stays valid (no nbr_set, no sequence step). */
+	changed = !usable(n) || !rte_is_same_ether_addr(&n->mac, mac);
+	if (!usable(n))
 		dp_count(lc, DP_CNT_NEIGH_ADDED);
 	n->state = N_REACHABLE;
 	rte_ether_addr_copy(mac, &n->mac);
@@ -333,7 +355,7 @@ dp_neigh_lookup(struct dp_iface *ifc, int family, const uint8_t *addr,
 {
 	struct dp_neigh *n = find(ifc->neigh, family, addr);
 
-	if (n == NULL || n->state != N_REACHABLE)
+	if (n == NULL || !usable(n))
 		return -ENOENT;
 	rte_ether_addr_copy(&n->mac, mac);
 	return 0;
@@ -354,13 +376,78 @@ solicit(struct dp_lcore *lc, struct dp_iface *ifc, struct dp_neigh *n)
 	}
 }
 
+/*
+ * RFC 4861 7.3.3 / RFC 1122 2.3.2.1: the first re-confirmation of an entry
+ * in use goes unicast to the MAC we have. dp_arp_request() and
+ * dp_nd_solicit() build the broadcast / solicited-node forms; this xmit
+ * hook turns their frame into the unicast one on its way out: Ethernet
+ * destination the cached MAC, and for the NS the IPv6 destination the
+ * target itself (7.2.2: "the target address" for a unicast NS), with
+ * the ICMPv6 checksum recomputed over the new pseudo-header.
+ */
+static struct {
+	dp_xmit_t xmit;
+	const struct dp_neigh *n;
+} probe_hook;
+
+static void
+probe_xmit(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf *m)
+{
+	const struct dp_neigh *n = probe_hook.n;
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *), *ip, *icmp;
+	uint32_t len = rte_pktmbuf_data_len(m), l2 = 14, plen;
+	uint16_t et, cs;
+
+	lc->xmit = probe_hook.xmit;
+	if (len < l2)
+		goto out;
+	memcpy(f, n->mac.addr_bytes, 6);
+	et = (uint16_t)(f[12] << 8 | f[13]);
+	if (et == RTE_ETHER_TYPE_VLAN) {
+		if (len < 18)
+			goto out;
+		l2 = 18;
+		et = (uint16_t)(f[16] << 8 | f[17]);
+	}
+	if (et != RTE_ETHER_TYPE_IPV6 || len < l2 + 40)
+		goto out;
+	ip = f + l2;
+	icmp = ip + 40;
+	plen = (uint32_t)(ip[4] << 8 | ip[5]);
+	if (ip[6] != IPPROTO_ICMPV6 || plen < 24 || len < l2 + 40 + plen)
+		goto out;
+	memcpy(ip + 24, n->addr, 16);
+	icmp[2] = 0;
+	icmp[3] = 0;
+	cs = (uint16_t)~dp_csum6(ip + 8, ip + 24, IPPROTO_ICMPV6, icmp, plen);
+	icmp[2] = (uint8_t)(cs >> 8);
+	icmp[3] = (uint8_t)cs;
+out:
+	lc->xmit(lc, ifc, m);
+}
+
+static void
+probe(struct dp_lcore *lc, struct dp_iface *ifc, struct dp_neigh *n)
+{
+	if (n->tries > 0) {
+		solicit(lc, ifc, n); /* retry: the MAC may have changed */
+		return;
+	}
+	probe_hook.xmit = lc->xmit;
+	probe_hook.n = n;
+	lc->xmit = probe_xmit;
+	solicit(lc, ifc, n);
+	/* No frame built (no source address, no mbuf): hook unused. */
+	lc->xmit = probe_hook.xmit;
+}
+
 void
 dp_neigh_output(struct dp_lcore *lc, struct dp_iface *ifc, int family,
 		const uint8_t *nh, struct rte_mbuf *m)
 {
 	struct dp_neigh *n = find(ifc->neigh, family, nh);
 
-	if (n != NULL && n->state == N_REACHABLE) {
+	if (n != NULL && usable(n)) {
 		send_one(lc, ifc, n, m);
 		return;
 	}
@@ -384,6 +471,16 @@ dp_neigh_output(struct dp_lcore *lc, struct dp_iface *ifc, int family,
 		return;
 	}
 	n->pending[n->nb_pending++] = m;
+}
+
+/* Time after the last confirmation when re-confirmation starts: the
+ * tries fit before neigh_ttl_s, so an unanswered entry expires then. */
+static uint64_t
+probe_at(const struct dp_lcore *lc)
+{
+	uint64_t lead = (uint64_t)DP_NEIGH_TRIES * lc->neigh_retry_ns;
+
+	return lc->neigh_ttl_ns > lead ? lc->neigh_ttl_ns - lead : 0;
 }
 
 void
@@ -413,8 +510,20 @@ dp_neigh_timer(struct dp_lcore *lc, struct dp_iface *ifc)
 			memset(n, 0, sizeof(*n));
 			break;
 		case N_REACHABLE:
-			if (lc->now_ns - n->confirmed_ns < lc->neigh_ttl_ns)
+			if (lc->now_ns - n->confirmed_ns < probe_at(lc))
 				break;
+			n->state = N_PROBE;
+			n->tries = 0;
+			probe(lc, ifc, n);
+			break;
+		case N_PROBE:
+			if (lc->now_ns < n->next_try_ns)
+				break;
+			if (n->tries < DP_NEIGH_TRIES &&
+			    lc->now_ns - n->confirmed_ns < lc->neigh_ttl_ns) {
+				probe(lc, ifc, n);
+				break;
+			}
 			nbr_del(t, n->family, n->addr);
 			event(lc, ifc, n, DP_NEIGH_EXPIRED);
 			dp_count(lc, DP_CNT_NEIGH_EXPIRED);
