@@ -94,7 +94,18 @@ def step(a):
                             if cpu.get("total_s") else None),
     })
     if a.before and a.after:
-        rec["counters"] = counters_delta(load(a.before), load(a.after))
+        cnt = counters_delta(load(a.before), load(a.after))
+        rec["counters"] = cnt
+        # esg: how busy its lcore was, by its own poll counts (a busy
+        # poll found packets; an idle one costs a few tens of ns).
+        for k in list(cnt):
+            if k.endswith("_busy_polls") and cnt.get(k[:-11] + "_polls"):
+                lc = k[:-11]
+                rec[lc + "_busy_poll_share"] = round(
+                    cnt[k] / cnt[lc + "_polls"], 6)
+                if cnt[k] and cnt.get("relay_tx"):
+                    rec[lc + "_pkts_per_busy_poll"] = round(
+                        cnt["relay_tx"] / cnt[k], 1)
     if integrity:
         verdict = "corrupt"
     elif loss >= LOSS_MAX:
