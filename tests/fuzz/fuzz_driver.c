@@ -3,7 +3,8 @@
  * Replay driver for the fuzz targets when they are not built with
  * libFuzzer (gcc builds, ci/test): runs every corpus file given on the
  * command line, then a fixed-seed run of mutated corpus files and random
- * buffers, so each parser meets hostile input in every test run. With
+ * buffers, so each parser meets hostile input in every test run. A
+ * target's LLVMFuzzerInitialize(), if it has one, runs first. With
  * clang, -Dfuzz=true builds the same targets as real libFuzzer binaries.
  *   fuzz_X [-n ITERATIONS] [-s SEED] FILE|DIR...
  */
@@ -15,6 +16,8 @@
 #include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Optional, as in libFuzzer: one-time setup of a target (EAL). */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 #define MAX_INPUTS 256
 #define MAX_LEN 65536
@@ -124,6 +127,8 @@ main(int argc, char **argv)
 	uint8_t *buf;
 	int a;
 
+	if (LLVMFuzzerInitialize != NULL)
+		LLVMFuzzerInitialize(&argc, &argv);
 	for (a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "-n") == 0 && a + 1 < argc)
 			iters = strtoul(argv[++a], NULL, 10);
