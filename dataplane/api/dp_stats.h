@@ -126,7 +126,8 @@ enum dp_drop {
 	X(HANDOFF_RX, "handoff_rx")                                            \
 	X(LEG_LATCH, "leg_latch")                                              \
 	X(LEG_INACTIVE, "leg_inactive")                                        \
-	X(LEG_CMD_FAIL, "leg_cmd_fail")
+	X(LEG_CMD_FAIL, "leg_cmd_fail")                                        \
+	X(LEG_NOTE_LOST, "leg_note_lost")
 
 enum dp_cnt {
 #define DP_CNT_ENUM(n, s) DP_CNT_##n,

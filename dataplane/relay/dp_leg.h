@@ -122,9 +122,12 @@ enum dp_leg_state {
 };
 
 struct dp_leg_main {
-	uint8_t state; /* enum dp_leg_state */
-	uint8_t idle_reported;
-	uint8_t pad[6];
+	uint8_t state;	       /* enum dp_leg_state */
+	uint8_t idle_reported; /* LEG_INACTIVE sent (not only tried) */
+	uint8_t pad[2];
+	/* dp_leg_stats.latches of the last LEG_LATCHED sent: the scan sends
+	 * one for a latch whose note or event was lost (ring full) */
+	uint32_t latches_sent;
 	uint64_t idle_last_rx; /* last_rx_ns when LEG_INACTIVE was sent */
 };
 

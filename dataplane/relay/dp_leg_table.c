@@ -7,6 +7,10 @@
  * turn, so a configuration unpublished at token t is unused once all
  * readers passed t); the events the main lcore sends for the relay
  * (LEG_LATCHED from the lcores' notes, LEG_INACTIVE from a bounded scan).
+ * An event is "sent" only when the event ring took it: LEG_INACTIVE is
+ * tried again by the next scan of the leg, and a LEG_LATCHED whose note
+ * (worker ring full: leg_note_lost) or event (evt_ring_full) was lost is
+ * sent by the scan when dp_leg_stats.latches moved past the last one sent.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,6 +33,7 @@
 #define SCAN_NS (10 * MS) /* a slice every 10 ms: the table in 1 s */
 #define SCAN_MIN 64
 #define LATCH_BURST 32
+#define RECOVER_MAX 32 /* LEG_LATCHED re-sent by one scan slice, at most */
 
 static unsigned int relay_seq; /* unique object names per process */
 
@@ -348,18 +353,43 @@ evt_hdr(union dp_msg *m, struct dp_lcore *lc, enum dp_msg_type type)
 	m->hdr.seq = ++lc->evt_seq;
 }
 
+/*
+ * lc->evt() returns nothing; dp_ctl_evt() counts evt_ring_full when the
+ * ring did not take the message, which is how we know it was not sent.
+ */
+static bool
+evt_send(struct dp_lcore *lc, const union dp_msg *m)
+{
+	uint64_t full = lc->st->cnt[DP_CNT_EVT_RING_FULL];
+
+	lc->evt(lc, m);
+	return lc->st->cnt[DP_CNT_EVT_RING_FULL] == full;
+}
+
+/* Is latches count a newer than b (wrapping)? */
+static bool
+latches_after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+
 static void
 latch_event(struct dp_relay *r, struct dp_lcore *lc,
 	    const struct dp_leg_note *n)
 {
 	const struct dp_leg_cfg *c;
+	struct dp_leg_main *lm;
 	union dp_msg m;
 
 	if (n->id >= r->max_legs || r->lm[n->id].state != DP_LEG_LIVE)
 		return;
+	lm = &r->lm[n->id];
 	c = r->legs[n->id].cfg;
 	if (c == NULL || c->gen != n->gen || lc->evt == NULL)
 		return; /* a leg deleted since: nobody to tell */
+	/* The scan already sent this latch or a later one. */
+	if (!latches_after(n->latches, lm->latches_sent))
+		return;
 	evt_hdr(&m, lc, DP_MSG_LEG_LATCHED);
 	m.leg_latched.leg_id = n->id;
 	m.leg_latched.family = n->family;
@@ -367,7 +397,60 @@ latch_event(struct dp_relay *r, struct dp_lcore *lc,
 	m.leg_latched.rtp_port = rte_be_to_cpu_16(n->port);
 	m.leg_latched.latches = n->latches;
 	memcpy(m.leg_latched.addr, n->addr, 16);
-	lc->evt(lc, &m);
+	if (evt_send(lc, &m))
+		lm->latches_sent = n->latches;
+}
+
+/*
+ * The scan's LEG_LATCHED for latches whose event was lost: the current
+ * latched source of each channel (read under the owner's sequence count),
+ * with the current count. Returns the number of events sent, -1 when one
+ * could not be (tried again by the next scan of the leg).
+ */
+static int
+latch_recover(struct dp_relay *r, struct dp_lcore *lc, uint32_t id,
+	      const struct dp_leg_cfg *c, uint32_t latches)
+{
+	const struct dp_leg *l = &r->legs[id];
+	struct dp_latch lt[2];
+	uint32_t s, gen;
+	unsigned int ch, tries;
+	union dp_msg m;
+	int sent = 0;
+
+	for (tries = 0;; tries++) {
+		if (tries == 8)
+			return -1; /* the owner keeps writing: next scan */
+		s = __atomic_load_n(&l->lseq, __ATOMIC_ACQUIRE);
+		if (s & 1)
+			continue;
+		memcpy(lt, l->latch, sizeof(lt));
+		gen = l->latch_gen;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&l->lseq, __ATOMIC_RELAXED) == s)
+			break;
+	}
+	if (gen != c->relatch_gen) {
+		/* voided by LEG_REMOTE RELATCH: nothing latched to tell */
+		r->lm[id].latches_sent = latches;
+		return 0;
+	}
+	for (ch = 0; ch < 2; ch++) {
+		if (!lt[ch].valid)
+			continue;
+		evt_hdr(&m, lc, DP_MSG_LEG_LATCHED);
+		m.leg_latched.leg_id = id;
+		m.leg_latched.family = c->family;
+		m.leg_latched.rtcp = (uint8_t)ch;
+		m.leg_latched.rtp_port = rte_be_to_cpu_16(lt[ch].port);
+		m.leg_latched.latches = latches;
+		memcpy(m.leg_latched.addr, lt[ch].addr, 16);
+		if (!evt_send(lc, &m))
+			return -1;
+		sent++;
+	}
+	r->lm[id].latches_sent = latches;
+	return sent;
 }
 
 void
@@ -402,29 +485,54 @@ idle_check(struct dp_relay *r, struct dp_lcore *lc, uint32_t id)
 		return;
 	if (lm->idle_reported && lm->idle_last_rx == last)
 		return;
+	if (lc->evt != NULL) {
+		evt_hdr(&m, lc, DP_MSG_LEG_INACTIVE);
+		m.leg_inactive.leg_id = id;
+		m.leg_inactive.idle_ms = c->idle_ms;
+		m.leg_inactive.last_rx_ns = last;
+		/* Ring full: not reported, the next scan of the leg
+		 * (a second later) tries again. */
+		if (!evt_send(lc, &m))
+			return;
+	}
 	lm->idle_reported = 1;
 	lm->idle_last_rx = last;
 	dp_count(lc, DP_CNT_LEG_INACTIVE);
-	if (lc->evt == NULL)
+}
+
+/* LEG_LATCHED for a latch whose note or event was lost; *budget bounds
+ * the events of one scan slice. */
+static void
+latch_check(struct dp_relay *r, struct dp_lcore *lc, uint32_t id,
+	    unsigned int *budget)
+{
+	const struct dp_leg_cfg *c = r->legs[id].cfg;
+	uint32_t latches;
+	int n;
+
+	if (c == NULL || lc->evt == NULL || *budget < 2)
 		return;
-	evt_hdr(&m, lc, DP_MSG_LEG_INACTIVE);
-	m.leg_inactive.leg_id = id;
-	m.leg_inactive.idle_ms = c->idle_ms;
-	m.leg_inactive.last_rx_ns = last;
-	lc->evt(lc, &m);
+	latches = __atomic_load_n(&r->st[id].latches, __ATOMIC_RELAXED);
+	if (!latches_after(latches, r->lm[id].latches_sent))
+		return;
+	n = latch_recover(r, lc, id, c, latches);
+	*budget = n < 0 ? 0 : *budget - (unsigned int)n;
 }
 
 void
 dp_leg_idle_scan(struct dp_relay *r, struct dp_lcore *lc)
 {
+	unsigned int budget = RECOVER_MAX;
 	uint32_t i;
 
 	if (lc->now_ns < r->next_scan_ns || r->nb_legs == 0)
 		return;
 	r->next_scan_ns = lc->now_ns + SCAN_NS;
 	for (i = 0; i < r->scan_slice; i++) {
-		if (r->lm[r->scan_pos].state == DP_LEG_LIVE)
+		if (r->lm[r->scan_pos].state == DP_LEG_LIVE) {
 			idle_check(r, lc, r->scan_pos);
+			latch_check(r, lc, r->scan_pos, &budget);
+		}
 		if (++r->scan_pos == r->max_legs)
 			r->scan_pos = 0;
 	}

@@ -167,8 +167,10 @@ latch_set(struct dp_lcore *lc, struct dp_relay *r, struct dp_leg *l,
 	n.family = c->family;
 	n.rtcp = (uint8_t)ch;
 	memcpy(n.addr, lt->addr, 16);
+	/* Ring full: the latch stands, only its note is lost; the main
+	 * lcore's scan sees latches move and sends the event then. */
 	if (rte_ring_sp_enqueue_elem(r->latch[lc->idx], &n, sizeof(n)) != 0)
-		dp_count(lc, DP_CNT_EVT_RING_FULL);
+		dp_count(lc, DP_CNT_LEG_NOTE_LOST);
 }
 
 /*

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <rte_ring.h>
 
+#include "dp_leg.h"
 #include "dp_relay_test.h"
 
 #define LAN_RTP 20000
@@ -960,6 +961,110 @@ test_mtu_tx_full(void **state)
 	assert_int_equal(R.stats->port[1].lcore[1].tx_pkts, 0);
 }
 
+/* The event ring as dp_ctl_evt() sees it when full: nothing sent,
+ * evt_ring_full counted. */
+static void
+evt_full(struct dp_lcore *lc, const union dp_msg *m)
+{
+	(void)m;
+	dp_count(lc, DP_CNT_EVT_RING_FULL);
+}
+
+/* R3: a latch note lost (the lcore's note ring full) loses only the
+ * event; the main lcore's scan sees dp_leg_stats.latches move and sends
+ * LEG_LATCHED then, once. */
+static void
+test_latch_note_lost(void **state)
+{
+	struct dp_leg_note junk;
+	unsigned int i;
+
+	(void)state;
+	legs(AF_INET, AF_INET, 0, 0, DP_LEG_F_LATCH);
+	memset(&junk, 0, sizeof(junk));
+	junk.id = 0xffffffffu; /* no such leg: drained, ignored */
+	while (rte_ring_sp_enqueue_elem(R.relay->latch[1], &junk,
+					sizeof(junk)) == 0)
+		;
+	rtp_from(R_PEER4, PEER_RTP, 1);
+	assert_int_equal(r_leg(1)->latches, 1);
+	assert_int_equal(r_cnt(1, DP_CNT_LEG_NOTE_LOST), 1);
+	assert_int_equal(r_cnt(1, DP_CNT_EVT_RING_FULL), 0);
+	r_tick();
+	assert_int_equal(R.nb_evt, 1);
+	assert_int_equal(R.evt[0].hdr.type, DP_MSG_LEG_LATCHED);
+	assert_int_equal(R.evt[0].leg_latched.leg_id, 1);
+	assert_int_equal(R.evt[0].leg_latched.rtcp, 0);
+	assert_int_equal(R.evt[0].leg_latched.rtp_port, PEER_RTP);
+	assert_int_equal(R.evt[0].leg_latched.latches, 1);
+	assert_memory_equal(R.evt[0].leg_latched.addr, R_PEER4, 4);
+	/* the rest of the junk and later scans: nothing more */
+	for (i = 0; i < 40; i++) {
+		R.lc[0].now_ns += 10000000ull;
+		r_tick();
+	}
+	assert_int_equal(R.nb_evt, 1);
+	/* a note that did get through after the scan's event: one event */
+	R.lc[1].now_ns += 2000000000ull;
+	rtp_from(R_FAR4, 7000, 2);
+	assert_int_equal(r_leg(1)->latches, 2);
+	R.lc[0].now_ns += 10000000ull;
+	r_tick();
+	assert_int_equal(R.nb_evt, 2);
+	assert_int_equal(R.evt[1].leg_latched.latches, 2);
+	assert_memory_equal(R.evt[1].leg_latched.addr, R_FAR4, 4);
+	R.lc[0].now_ns += 10000000ull;
+	r_tick();
+	assert_int_equal(R.nb_evt, 2);
+}
+
+/* R3: events the event ring refused are sent later: LEG_LATCHED by the
+ * scan, LEG_INACTIVE by the next scan of the leg (once). */
+static void
+test_evt_ring_full(void **state)
+{
+	dp_evt_t cap = R.lc[0].evt;
+	union dp_msg m;
+
+	(void)state;
+	legs(AF_INET, AF_INET, 0, 0, DP_LEG_F_LATCH);
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = DP_MSG_LEG_MOD;
+	m.leg_mod.leg_id = 1;
+	m.leg_mod.flags = DP_LEG_F_LATCH;
+	m.leg_mod.idle_ms = 2000;
+	assert_int_equal(r_cmd(&m), 0);
+	R.lc[1].now_ns = R.lc[0].now_ns;
+	rtp_from(R_PEER4, PEER_RTP, 1);
+	R.lc[0].evt = evt_full;
+	r_tick();
+	assert_int_equal(r_cnt(0, DP_CNT_EVT_RING_FULL), 2); /* note, scan */
+	R.lc[0].evt = cap;
+	R.lc[0].now_ns += 10000000ull;
+	r_tick();
+	assert_int_equal(R.nb_evt, 1);
+	assert_int_equal(R.evt[0].hdr.type, DP_MSG_LEG_LATCHED);
+	assert_int_equal(R.evt[0].leg_latched.latches, 1);
+	assert_memory_equal(R.evt[0].leg_latched.addr, R_PEER4, 4);
+	/* silent 2 s while the ring is full: not reported... */
+	R.lc[0].now_ns += 2000000000ull;
+	R.lc[0].evt = evt_full;
+	r_tick();
+	assert_int_equal(R.nb_evt, 1);
+	assert_int_equal(r_cnt(0, DP_CNT_LEG_INACTIVE), 0);
+	/* ...so the next scan reports it, once */
+	R.lc[0].evt = cap;
+	R.lc[0].now_ns += 10000000ull;
+	r_tick();
+	assert_int_equal(R.nb_evt, 2);
+	assert_int_equal(R.evt[1].hdr.type, DP_MSG_LEG_INACTIVE);
+	assert_int_equal(R.evt[1].leg_inactive.leg_id, 1);
+	assert_int_equal(r_cnt(0, DP_CNT_LEG_INACTIVE), 1);
+	R.lc[0].now_ns += 10000000ull;
+	r_tick();
+	assert_int_equal(R.nb_evt, 2);
+}
+
 int
 main(void)
 {
@@ -988,6 +1093,8 @@ main(void)
 		T_(test_rtcp_latch_rules),
 		T_(test_bcast_remote),
 		T_(test_mtu_tx_full),
+		T_(test_latch_note_lost),
+		T_(test_evt_ring_full),
 #undef T_
 	};
 
