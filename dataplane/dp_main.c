@@ -248,12 +248,27 @@ static int
 relay_setup(struct dp_state *s, char *err, size_t errlen)
 {
 	struct dp_relay_params rp;
+	uint64_t huge = 0, size = 0;
 	uint32_t count = 0;
 	unsigned int i;
 	int rc;
 
 	memset(&rp, 0, sizeof(rp));
 	rp.leg_stats = dp_shm_legs(s->shm, &count);
+	/* Per-leg counters on 4 kB pages cost a page walk per packet at
+	 * scale: say whether they got huge pages (docs/real-nics.md). */
+	if (dp_shm_legs_huge(s->shm, &huge, &size) == 0) {
+		if (huge >= size)
+			DP_INFO("legs region: %u legs, %" PRIu64
+				" MiB on 2 MiB pages",
+				count, size >> 20);
+		else
+			DP_NOTICE("legs region: %u legs, %" PRIu64
+				  " of %" PRIu64 " MiB on 2 MiB pages (tmpfs "
+				  "huge pages off: mount /dev/shm with "
+				  "huge=advise, docs/real-nics.md)",
+				  count, huge >> 20, size >> 20);
+	}
 	rp.max_legs = count;
 	rp.ifaces = s->iface;
 	rp.nb_ifaces = s->nb_ifaces;

@@ -31,6 +31,16 @@
 #include "dp_shm.h"
 
 #define SHM_ALIGN 128
+/*
+ * The legs region starts and ends on a 2 MiB boundary of the file (and the
+ * mapping, which the kernel aligns to a huge page for tmpfs): with
+ * transparent huge pages on the tmpfs (mount option huge=advise, or
+ * within_size/always) it is mapped with 2 MiB pages. The workers prefetch
+ * one leg's counters per packet at random; on 4 kB pages every prefetch of
+ * a million legs' region waits for a page walk (docs/real-nics.md). The gap
+ * before it is never written, so tmpfs allocates nothing for it.
+ */
+#define SHM_HUGE (2ull << 20)
 
 struct dp_shm {
 	void *base;
@@ -141,9 +151,10 @@ layout(struct dp_shm_region r[DP_SHM_R_MAX], const struct dp_shm_params *p)
 	r[DP_SHM_R_STATS].count = 0;
 	r[DP_SHM_R_STATS].esize = 0;
 	off += r[DP_SHM_R_STATS].size;
+	off = align_up(off, SHM_HUGE);
 	r[DP_SHM_R_LEGS].off = off;
 	r[DP_SHM_R_LEGS].size = align_up(
-		(uint64_t)p->max_legs * sizeof(struct dp_leg_stats), SHM_ALIGN);
+		(uint64_t)p->max_legs * sizeof(struct dp_leg_stats), SHM_HUGE);
 	r[DP_SHM_R_LEGS].count = p->max_legs;
 	r[DP_SHM_R_LEGS].esize = sizeof(struct dp_leg_stats);
 	off += r[DP_SHM_R_LEGS].size;
@@ -161,6 +172,57 @@ bind_rings(struct dp_shm *shm)
 						   h->region[i].off);
 		shm->count[i] = h->region[i].count;
 	}
+}
+
+/*
+ * Ask for huge pages on the legs region (honoured when the tmpfs allows
+ * them: huge=advise or more) and fault it in now, while nothing is timed:
+ * otherwise each new leg's first counter update faults on a worker. Both
+ * are advice: an older kernel (MADV_POPULATE_WRITE is Linux 5.14) or a
+ * full tmpfs leaves the pages to be faulted in on first use, as before.
+ */
+static void
+legs_huge(void *base, const struct dp_shm_region *r)
+{
+	uint8_t *p = (uint8_t *)base + r->off;
+
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, r->size, MADV_HUGEPAGE);
+#endif
+#ifdef MADV_POPULATE_WRITE
+	(void)madvise(p, r->size, MADV_POPULATE_WRITE);
+#endif
+}
+
+/*
+ * Map the segment at a 2 MiB-aligned address, so that the legs region (2
+ * MiB-aligned in the file) is too: a huge page maps only an aligned range
+ * of both. The kernel aligns a tmpfs mapping itself only when the tmpfs
+ * has huge pages on; reserve a larger range and map into its aligned part.
+ */
+static void *
+map_huge_aligned(int fd, uint64_t size)
+{
+	uint8_t *raw, *al;
+	void *p;
+
+	raw = mmap(NULL, size + SHM_HUGE, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (raw == MAP_FAILED)
+		return MAP_FAILED;
+	al = (uint8_t *)align_up((uintptr_t)raw, SHM_HUGE);
+	p = mmap(al, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+		 0);
+	if (p == MAP_FAILED) {
+		munmap(raw, size + SHM_HUGE);
+		return MAP_FAILED;
+	}
+	/* give back the reserve on either side */
+	if (al > raw)
+		munmap(raw, (size_t)(al - raw));
+	if (al + size < raw + size + SHM_HUGE)
+		munmap(al + size, (size_t)(raw + SHM_HUGE - al));
+	return p;
 }
 
 /* Is there a live dataplane behind an existing segment file? */
@@ -234,8 +296,7 @@ dp_shm_create(const char *instance, const struct dp_shm_params *p,
 			err = -errno;
 			goto out_unlink;
 		}
-		shm->base = mmap(NULL, total, PROT_READ | PROT_WRITE,
-				 MAP_SHARED, fd, 0);
+		shm->base = map_huge_aligned(fd, total);
 		if (shm->base == MAP_FAILED) {
 			shm->base = NULL;
 			err = -errno;
@@ -244,6 +305,7 @@ dp_shm_create(const char *instance, const struct dp_shm_params *p,
 		shm->size = total;
 		h = shm->base;
 		memcpy(h->region, r, sizeof(r));
+		legs_huge(shm->base, &r[DP_SHM_R_LEGS]);
 	}
 
 	h->version = DP_API_VERSION;
@@ -481,6 +543,52 @@ out:
 		munmap(shm->base, shm->size);
 	free(shm);
 	return err;
+}
+
+/* Sum a "Name:   N kB" field of one smaps entry into *acc (bytes). */
+static void
+smaps_field(const char *line, const char *name, uint64_t *acc)
+{
+	size_t n = strlen(name);
+	unsigned long long kb;
+
+	if (strncmp(line, name, n) == 0 &&
+	    sscanf(line + n, " %llu kB", &kb) == 1)
+		*acc += (uint64_t)kb * 1024;
+}
+
+int
+dp_shm_legs_huge(const struct dp_shm *shm, uint64_t *hugep, uint64_t *sizep)
+{
+	const struct dp_shm_hdr *h = shm->base;
+	uintptr_t start = (uintptr_t)shm->base + h->region[DP_SHM_R_LEGS].off;
+	unsigned long lo, hi;
+	uint64_t huge = 0;
+	bool in = false;
+	char line[512];
+	FILE *f;
+
+	*sizep = h->region[DP_SHM_R_LEGS].size;
+	f = fopen("/proc/self/smaps", "re");
+	if (f == NULL)
+		return -errno;
+	/* The region is its own mapping once advised (madvise splits it);
+	 * count what the entries covering it map with PMDs. */
+	while (fgets(line, sizeof(line), f) != NULL) {
+		/* an entry's first line: "start-end perms ..." (no field
+		 * name is hex digits followed by '-') */
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
+			in = hi > start && lo < start + *sizep;
+			continue;
+		}
+		if (!in)
+			continue;
+		smaps_field(line, "ShmemPmdMapped:", &huge);
+		smaps_field(line, "FilePmdMapped:", &huge);
+	}
+	fclose(f);
+	*hugep = huge;
+	return 0;
 }
 
 void

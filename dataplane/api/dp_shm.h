@@ -137,6 +137,11 @@ struct dp_shm_hdr *dp_shm_hdr(struct dp_shm *shm);
 struct dp_stats *dp_shm_stats(struct dp_shm *shm);
 /* The legs region: *countp slots indexed by leg id. */
 struct dp_leg_stats *dp_shm_legs(struct dp_shm *shm, uint32_t *countp);
+/* Of the legs region's *sizep bytes, *hugep are mapped by 2 MiB pages in
+ * this process (/proc/self/smaps: ShmemPmdMapped, FilePmdMapped). 0, or
+ * -errno when smaps cannot be read. */
+int dp_shm_legs_huge(const struct dp_shm *shm, uint64_t *hugep,
+		     uint64_t *sizep);
 const struct dp_shm_side_stats *dp_shm_side_stats(const struct dp_shm *shm);
 
 /* Dataplane main lcore: publish liveness. */

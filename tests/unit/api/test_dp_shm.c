@@ -107,6 +107,37 @@ test_create_attach(void **state)
 	assert_int_equal(stat(path, &sb), -1);
 }
 
+/* The legs region sits on 2 MiB boundaries of the file and of the
+ * mapping (huge-page mappable), is faulted in at create, the attacher
+ * accepts the gap before it, and its huge-page report covers it. */
+static void
+test_legs_region_huge_aligned(void **state)
+{
+	struct dp_shm *dp = create(), *cp;
+	const struct dp_shm_region *r = &dp_shm_hdr(dp)->region[DP_SHM_R_LEGS];
+	struct dp_leg_stats *legs;
+	uint64_t huge = 1, size = 0;
+	uint32_t count = 0;
+
+	(void)state;
+	assert_int_equal(r->off % (2u << 20), 0);
+	assert_int_equal(r->size % (2u << 20), 0);
+	assert_true(r->off >=
+		    dp_shm_hdr(dp)->region[DP_SHM_R_STATS].off +
+			    dp_shm_hdr(dp)->region[DP_SHM_R_STATS].size);
+	assert_true(r->off + r->size <= dp_shm_size(dp));
+	legs = dp_shm_legs(dp, &count);
+	assert_int_equal((uintptr_t)legs % (2u << 20), 0);
+	assert_int_equal(dp_shm_legs_huge(dp, &huge, &size), 0);
+	assert_int_equal(size, r->size);
+	assert_true(huge <= size);
+	cp = attach();
+	assert_int_equal(dp_shm_legs(cp, &count) != NULL, 1);
+	assert_int_equal(count, r->count);
+	dp_shm_detach(cp);
+	dp_shm_destroy(dp);
+}
+
 static void
 test_attach_refusals(void **state)
 {
@@ -464,6 +495,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_create_attach, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_legs_region_huge_aligned,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_refusals, setup,
 						teardown),
 		cmocka_unit_test(test_check_hdr_short),
