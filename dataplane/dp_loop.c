@@ -9,6 +9,9 @@
  * exception interfaces, the worker rings and the command ring, and runs
  * the timers: heartbeat, neighbours, link and hardware counters, PING.
  */
+#include <string.h>
+
+#include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -22,6 +25,65 @@
 #define NEIGH_TIMER_NS (100 * MS)
 #define STATS_NS (1000 * MS)
 #define PING_NS (5000 * MS)
+
+/*
+ * The workers' clock: CLOCK_MONOTONIC (the clock of the main lcore, of
+ * last_rx_ns in the legs region and of the control plane) extrapolated
+ * from the TSC, instead of a clock_gettime() per loop turn. Each worker
+ * re-anchors on CLOCK_MONOTONIC every WCLK_ANCHOR_NS, so NTP's slewing and
+ * an imprecise TSC rate cost at most the rate error over that interval;
+ * the rate itself is re-measured against CLOCK_MONOTONIC over the
+ * worker's whole run (rte_get_tsc_hz() only until a second has passed).
+ * Anchors are per worker, so TSC offsets between CPUs do not matter. The
+ * result never goes backwards: latching compares now_ns - heard_ns.
+ */
+#define WCLK_ANCHOR_NS (100 * MS)
+#define WCLK_SHIFT 32
+
+struct wclock {
+	uint64_t tsc0, ns0;	  /* the last anchor */
+	uint64_t tsc_1st, ns_1st; /* the first: the baseline of the rate */
+	uint64_t mult;		  /* ns per TSC tick << WCLK_SHIFT */
+	uint64_t next_tsc;	  /* re-anchor from this TSC on */
+};
+
+static void
+wclock_anchor(struct wclock *c)
+{
+	uint64_t tsc = rte_rdtsc(), ns = dp_shm_now_ns(), hz, dt;
+
+	if (c->mult == 0) {
+		hz = rte_get_tsc_hz();
+		c->tsc_1st = tsc;
+		c->ns_1st = ns;
+		c->mult = ((uint64_t)1000000000 << WCLK_SHIFT) / (hz ? hz : 1);
+	} else if (ns - c->ns_1st >= 1000 * MS && tsc > c->tsc_1st) {
+		/* ns / tick over the run: double keeps 53 bits, plenty */
+		c->mult = (uint64_t)((double)(ns - c->ns_1st) /
+				     (double)(tsc - c->tsc_1st) *
+				     (double)(1ull << WCLK_SHIFT));
+	}
+	c->tsc0 = tsc;
+	c->ns0 = ns;
+	/* ticks of WCLK_ANCHOR_NS at the current rate: (tsc - tsc0) * mult
+	 * then stays below WCLK_ANCHOR_NS << WCLK_SHIFT, 2^59: no overflow */
+	dt = ((uint64_t)WCLK_ANCHOR_NS << WCLK_SHIFT) / (c->mult ? c->mult : 1);
+	c->next_tsc = tsc + dt;
+}
+
+static inline uint64_t
+wclock_now(struct wclock *c, uint64_t prev)
+{
+	uint64_t tsc = rte_rdtsc(), ns;
+
+	if (unlikely(tsc >= c->next_tsc || tsc < c->tsc0)) {
+		wclock_anchor(c);
+		ns = c->ns0;
+	} else {
+		ns = c->ns0 + (((tsc - c->tsc0) * c->mult) >> WCLK_SHIFT);
+	}
+	return ns > prev ? ns : prev;
+}
 
 static void
 count_rx(struct dp_lcore *lc, uint16_t ifidx, struct rte_mbuf **pkts,
@@ -67,15 +129,18 @@ dp_worker_main(void *arg)
 	struct rte_ring *ring = s->exc_ring[lc->idx];
 	struct rte_mbuf *pkts[DP_BURST];
 	unsigned int i, q = lc->idx - 1, sent;
+	struct wclock clk;
 	uint16_t n, keep;
 
+	memset(&clk, 0, sizeof(clk));
+	wclock_anchor(&clk);
 	rte_rcu_qsbr_thread_register(s->qsbr, q);
 	rte_rcu_qsbr_thread_online(s->qsbr, q);
 	while (!s->quit) {
 		uint64_t busy = lc->st->busy_polls;
 
 		/* one timestamp per loop turn: arrival time of the media */
-		lc->now_ns = dp_shm_now_ns();
+		lc->now_ns = wclock_now(&clk, lc->now_ns);
 		for (i = 0; i < s->nb_ifaces; i++) {
 			struct dp_iface *ifc = &s->iface[i];
 
