@@ -323,17 +323,24 @@ classify_ip4(const struct dp_iface *ifc, const struct dp_addrs *a,
 	if (dp_ip4_is_mcast(src) || src == 0xffffffff || src == 0 ||
 	    (src >> 24) == 127 || addr4_bcast(a, ip->src_addr))
 		return drop(pi, DP_DROP_IP4_SRC_BAD);
-	bcast = !addr4_ours(a, ip->dst_addr) && addr4_bcast(a, ip->dst_addr);
-	if (!bcast && !addr4_ours(a, ip->dst_addr))
-		return drop(pi, DP_DROP_IP4_NOT_OURS);
-
 	pi->l3_len = (uint16_t)ihl;
 	pi->ip_len = tot;
 	pi->proto = ip->next_proto_id;
 	frag = rte_be_to_cpu_16(ip->fragment_offset);
-	/* Only an unfragmented packet or a first fragment shows ports. */
-	if (!bcast && ip->next_proto_id == IPPROTO_UDP &&
+	/*
+	 * Media first: UDP to a unicast address and a media port. The leg
+	 * lookup's key holds the destination address, so a hit proves it
+	 * ours and the address loop is not needed on the fast path; a
+	 * unicast address that is not ours misses (media_no_leg), and so
+	 * does a directed broadcast (no leg's address; before, it went to
+	 * the kernel, which has no socket on a media port either). Limited
+	 * broadcast and multicast are never media. Only an unfragmented
+	 * packet or a first fragment shows ports.
+	 */
+	if (ip->next_proto_id == IPPROTO_UDP &&
 	    (frag & RTE_IPV4_HDR_OFFSET_MASK) == 0 && tot - ihl >= 4 &&
+	    ip->dst_addr != 0xffffffff &&
+	    !dp_ip4_is_mcast(rte_be_to_cpu_32(ip->dst_addr)) &&
 	    media_port(ifc, p + ihl)) {
 		if (frag & RTE_IPV4_HDR_MF_FLAG)
 			return drop(pi, DP_DROP_IP4_FRAG);
@@ -341,6 +348,9 @@ classify_ip4(const struct dp_iface *ifc, const struct dp_addrs *a,
 			return drop(pi, DP_DROP_IP4_OPTIONS);
 		return classify_media(p + ihl, tot - ihl, false, pi);
 	}
+	bcast = !addr4_ours(a, ip->dst_addr);
+	if (bcast && !addr4_bcast(a, ip->dst_addr))
+		return drop(pi, DP_DROP_IP4_NOT_OURS);
 	if (frag & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) {
 		/* The kernel reassembles fragments addressed to us; media
 		 * is never fragmented (RTP packets fit the MTU). */
@@ -484,6 +494,18 @@ classify_ip6(const struct dp_iface *ifc, const struct dp_addrs *a,
 		return drop(pi, DP_DROP_IP6_SRC_BAD);
 	unspec = ip6_is_unspecified(ip->src_addr);
 	mcast = ip->dst_addr[0] == 0xff;
+	/* Media first, as for IPv4: UDP right after the header to a unicast
+	 * destination and a media port; the leg lookup proves the address
+	 * ours. Behind extension headers: the walk below (ip6_ext). */
+	if (!mcast && ip->proto == IPPROTO_UDP && plen >= 4 &&
+	    media_port(ifc, p + sizeof(*ip))) {
+		if (unspec)
+			return drop(pi, DP_DROP_IP6_SRC_BAD);
+		pi->l3_len = sizeof(*ip);
+		pi->ip_len = plen + (uint32_t)sizeof(*ip);
+		pi->proto = ip->proto;
+		return classify_media(p + sizeof(*ip), plen, true, pi);
+	}
 	if (mcast) {
 		if (!dp_addr6_is_snm_ours(a, ip->dst_addr) &&
 		    !ip6_is_all_nodes(ip->dst_addr))

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <cmocka.h>
 
 #include "dp_test.h"
@@ -328,11 +329,80 @@ test_ip6_malformed(void **state)
 	assert_int_equal(t_drops_total(), 6);
 }
 
+/*
+ * UDP to a media port on a unicast destination is media before the own-
+ * address check (the leg lookup's key holds the address: a miss counts
+ * media_no_leg, so does a directed broadcast); limited broadcast and
+ * multicast destinations never are media, and other traffic to an address not ours is still ip4/ip6_not_ours.
+ */
+static enum dp_class
+classify_udp(bool v6, const uint8_t *src, const uint8_t *dst, uint16_t dport,
+	     struct dp_pkt_info *pi)
+{
+	uint8_t udp[20] = {0x3e,	   0x80, (uint8_t)(dport >> 8),
+			   (uint8_t)dport, 0,	 20,
+			   0x12,	   0x34};
+	uint8_t f[256];
+	size_t n = t_eth(f, T_MAC, T_PEER,
+			 v6 ? RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4, 0);
+
+	n = v6 ? t_ip6(f, n, IPPROTO_UDP, 64, src, dst, udp, sizeof(udp))
+	       : t_ip4(f, n, 5, IPPROTO_UDP, src, dst, udp, sizeof(udp));
+	return dp_classify(&T.ifc, &T.addrs, f, (uint32_t)n, pi);
+}
+
+static void
+test_media_before_address(void **state)
+{
+	static const uint8_t other4[4] = {198, 51, 100, 7};
+	static const uint8_t bcast4[4] = {192, 0, 2, 255};
+	static const uint8_t all4[4] = {255, 255, 255, 255};
+	static const uint8_t mcast4[4] = {239, 1, 2, 3};
+	static const uint8_t other6[16] = {0x20, 0x01, 0x0d, 0xb8, 9, [15] = 7};
+	static const uint8_t mcast6[16] = {0xff, 0x0e, [15] = 0x42};
+	struct dp_pkt_info pi;
+	uint16_t mp;
+
+	(void)state;
+	T.ifc.media_port_min = 16384;
+	T.ifc.media_port_max = 32767;
+	mp = 20000;
+	assert_int_equal(classify_udp(false, T_PEER4, T_IP4, mp, &pi),
+			 DP_CLASS_MEDIA);
+	assert_int_equal(classify_udp(false, T_PEER4, other4, mp, &pi),
+			 DP_CLASS_MEDIA);
+	assert_int_equal(pi.l3_len, 20);
+	/* a directed broadcast is no leg's address: the lookup misses */
+	assert_int_equal(classify_udp(false, T_PEER4, bcast4, mp, &pi),
+			 DP_CLASS_MEDIA);
+	assert_int_not_equal(classify_udp(false, T_PEER4, all4, mp, &pi),
+			     DP_CLASS_MEDIA);
+	assert_int_equal(classify_udp(false, T_PEER4, mcast4, mp, &pi),
+			 DP_CLASS_DROP);
+	assert_int_equal(pi.drop, DP_DROP_IP4_NOT_OURS);
+	assert_int_equal(classify_udp(false, T_PEER4, other4, 5060, &pi),
+			 DP_CLASS_DROP);
+	assert_int_equal(pi.drop, DP_DROP_IP4_NOT_OURS);
+
+	assert_int_equal(classify_udp(true, T_PEER6, T_IP6, mp, &pi),
+			 DP_CLASS_MEDIA);
+	assert_int_equal(classify_udp(true, T_PEER6, other6, mp, &pi),
+			 DP_CLASS_MEDIA);
+	assert_int_equal(pi.l3_len, 40);
+	assert_int_equal(classify_udp(true, T_PEER6, mcast6, mp, &pi),
+			 DP_CLASS_DROP);
+	assert_int_equal(pi.drop, DP_DROP_IP6_NOT_OURS);
+	assert_int_equal(classify_udp(true, T_PEER6, other6, 5060, &pi),
+			 DP_CLASS_DROP);
+	assert_int_equal(pi.drop, DP_DROP_IP6_NOT_OURS);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_echo4, setup),
+		cmocka_unit_test_setup(test_media_before_address, setup),
 		cmocka_unit_test_setup(test_echo4_options_and_padding, setup),
 		cmocka_unit_test_setup(test_ip4_malformed, setup),
 		cmocka_unit_test_setup(test_ip4_bad_source, setup),
