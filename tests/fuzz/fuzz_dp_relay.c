@@ -734,7 +734,8 @@ set_now(uint64_t t)
 /* ---- counting ---- */
 
 struct tally {
-	uint64_t drops, exc_full, relay_tx, resolve, ho_tx, ho_rx, latch;
+	uint64_t drops, exc_full, tx_full, relay_tx, resolve, ho_tx, ho_rx;
+	uint64_t latch;
 };
 
 static void
@@ -749,6 +750,7 @@ tally(struct tally *t)
 		for (d = 0; d < DP_DROP_MAX; d++)
 			t->drops += s->drops[d];
 		t->exc_full += s->drops[DP_DROP_EXC_RING_FULL];
+		t->tx_full += s->drops[DP_DROP_TX_FULL];
 		t->relay_tx += s->cnt[DP_CNT_RELAY_TX];
 		t->resolve += s->cnt[DP_CNT_RELAY_RESOLVE];
 		t->ho_tx += s->cnt[DP_CNT_HANDOFF_TX];
@@ -869,6 +871,7 @@ run_burst(unsigned int lc, uint16_t ifc, unsigned int nb)
 	/* each frame exactly once */
 	CHECK((t1.drops - t0.drops) + nb_out + nb_exc + keep == nb);
 	CHECK(t1.relay_tx - t0.relay_tx == nb_out);
+	CHECK(t1.tx_full - t0.tx_full == refused);
 	CHECK(t1.resolve - t0.resolve == nb_exc + (t1.exc_full - t0.exc_full));
 	CHECK(t1.ho_tx - t0.ho_tx == t1.ho_rx - t0.ho_rx);
 	CHECK(t1.latch - t0.latch == evt_latched);
