@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include <rte_common.h>
@@ -177,6 +178,26 @@ struct dp_relay {
 	uint32_t scan_slice;
 	uint64_t next_scan_ns;
 };
+
+/* Is addr one of the ESG's own addresses (any interface)? LEG_REMOTE
+ * refuses it and the relay never latches it (a forged source): media to
+ * ourselves would loop through our own ARP / ND (docs/relay.md). */
+static inline bool
+dp_leg_own_addr(const struct dp_relay *r, uint8_t family, const uint8_t *addr)
+{
+	const struct dp_addrs *a;
+	unsigned int i;
+	uint32_t ip4;
+
+	memcpy(&ip4, addr, 4);
+	for (i = 0; i < r->nb_ifaces; i++) {
+		a = dp_iface_addrs(&r->ifaces[i]);
+		if (family == AF_INET ? dp_addr4_is_ours(a, ip4)
+				      : dp_addr6_is_ours(a, addr))
+			return true;
+	}
+	return false;
+}
 
 /* dp_leg_table.c (main lcore) */
 /* 32 bytes, not 24: rte_hash compares 32-byte keys with vector loads,

@@ -284,6 +284,10 @@ leg_remote(struct dp_relay *r, const struct dp_msg_leg_remote *m)
 	if (m->family == AF_INET &&
 	    dp_addr4_is_bcast(dp_iface_addrs(&r->ifaces[old->ifidx]), ip4))
 		return -EINVAL;
+	/* one of our own addresses (any interface): media to ourselves,
+	 * a loop through our own ARP / ND */
+	if (dp_leg_own_addr(r, m->family, m->addr))
+		return -EINVAL;
 	c = cow(r, m->leg_id);
 	if (c == NULL)
 		return -ENOMEM;

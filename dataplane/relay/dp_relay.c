@@ -184,16 +184,25 @@ src_accept(struct dp_lcore *lc, struct dp_relay *r, struct dp_leg *l,
 	   uint16_t sport)
 {
 	const struct dp_latch *lt = &l->latch[ch];
-	bool ip_ok;
+	bool ip_ok, lt_valid = lt->valid;
 
 	ip_ok = !(c->flags & DP_LEG_F_SAME_IP) || !c->has_remote ||
 		addr_eq(src, c->r_addr, c->family);
-	/* The separate RTCP port latches only the latched RTP source's
-	 * address (its NAT's other port): no RTP bleed through RTCP. */
-	if (ch == 1 && l->latch[0].valid)
+	/* RTCP follows RTP (RTP bleed through RTCP, RFC 3550 6 gives the
+	 * RTCP port no identity of its own): the separate RTCP port latches
+	 * only the latched RTP source's address (its NAT's other port, any
+	 * port); before RTP latched, only the signalled remote's address if
+	 * there is one. An RTCP latch from another address than a later RTP
+	 * latch is stale: as if none. */
+	if (ch == 1 && l->latch[0].valid) {
 		ip_ok = ip_ok && addr_eq(src, l->latch[0].addr, c->family);
+		if (lt_valid && !addr_eq(lt->addr, l->latch[0].addr, c->family))
+			lt_valid = false;
+	} else if (ch == 1 && c->has_remote) {
+		ip_ok = ip_ok && addr_eq(src, c->r_addr, c->family);
+	}
 	if (c->flags & DP_LEG_F_LATCH) {
-		if (lt->valid) {
+		if (lt_valid) {
 			if (lt->port == sport &&
 			    addr_eq(lt->addr, src, c->family)) {
 				l->heard_ns[ch] = lc->now_ns;
@@ -207,6 +216,8 @@ src_accept(struct dp_lcore *lc, struct dp_relay *r, struct dp_leg *l,
 		} else if (!ip_ok) {
 			return false;
 		}
+		if (dp_leg_own_addr(r, c->family, src))
+			return false;
 		latch_set(lc, r, l, c, ch, src, sport);
 		return true;
 	}
@@ -256,6 +267,11 @@ peer_dest(const struct dp_leg *b, const struct dp_leg_cfg *cb, bool rtcp,
 	 * not reachable) with the signalled RTCP port if that address was
 	 * the signalled one, else the next port (RFC 3550 11; none after
 	 * 65535); else the signalled remote */
+	/* an RTCP latch from another address than the RTP latch is stale
+	 * (src_accept(): RTCP follows RTP) */
+	if (lt[1].valid && lt[0].valid &&
+	    !addr_eq(lt[1].addr, lt[0].addr, cb->family))
+		lt[1].valid = 0;
 	if (lt[1].valid) {
 		memcpy(d->addr, lt[1].addr, 16);
 		d->port = lt[1].port;

@@ -110,6 +110,13 @@ test_unknown_leg(void **state)
 	assert_int_equal(r_remote(1, AF_INET6, R_PEER6, 30000, 0, 0),
 			 -EAFNOSUPPORT);
 	assert_int_equal(r_remote(1, AF_INET, R_PEER4, 30000, 0, 0), 0);
+	/* R6: one of our own addresses, of its interface or another */
+	assert_int_equal(r_remote(1, AF_INET, R_LAN4, 30000, 0, 0), -EINVAL);
+	assert_int_equal(r_remote(1, AF_INET, R_WAN4, 30000, 0, 0), -EINVAL);
+	assert_int_equal(r_leg_add(2, 1, AF_INET6, R_WAN6, 20002, 0, 0), 0);
+	assert_int_equal(r_remote(2, AF_INET6, R_WAN6, 30000, 0, 0), -EINVAL);
+	assert_int_equal(r_remote(2, AF_INET6, R_LAN6, 30000, 0, 0), -EINVAL);
+	assert_int_equal(r_remote(2, AF_INET6, R_FAR6, 30000, 0, 0), 0);
 	assert_int_equal(r_dscp(1, 46), 0);
 	assert_int_equal(r_dscp(1, DP_DSCP_KEEP), 0);
 	assert_int_equal(r_police(1, 100, 0, 0, 0), 0);

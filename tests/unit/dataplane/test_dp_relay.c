@@ -1065,6 +1065,104 @@ test_evt_ring_full(void **state)
 	assert_int_equal(R.nb_evt, 2);
 }
 
+/* An RTCP packet from src:sport to leg 1's separate RTCP port. */
+static void
+rtcp_from(const uint8_t *src4, uint16_t sport)
+{
+	struct r_pkt p = {.dmac = R_LAN_MAC,
+			  .smac = R_PEER_MAC,
+			  .family = AF_INET,
+			  .src = src4,
+			  .dst = R_LAN4,
+			  .sport = sport,
+			  .dport = LAN_RTP + 1,
+			  .payload = PL};
+
+	p.plen = r_rtcp(PL, 0x66);
+	r_rx(1, 0, F, r_build(F, &p));
+}
+
+/* R1: RTCP latching follows RTP. Before RTP latched, the separate RTCP
+ * port latches only from the signalled remote's IP (any port); a third
+ * party cannot take it in the first milliseconds of a call. */
+static void
+test_rtcp_latch_before_rtp(void **state)
+{
+	static const uint8_t EVIL4[4] = {192, 0, 2, 66};
+
+	(void)state;
+	legs(AF_INET, AF_INET, LAN_RTP + 1, WAN_RTP + 1, DP_LEG_F_LATCH);
+	assert_int_equal(r_remote(1, AF_INET, R_PEER4, PEER_RTP, 0, 0), 0);
+	rtcp_from(EVIL4, 6667);
+	assert_int_equal(r_drop(1, DP_DROP_LEG_SRC), 1);
+	assert_int_equal(r_leg(1)->latches, 0);
+	rtcp_from(R_PEER4, 31001); /* the signalled IP, a NAT's port */
+	assert_int_equal(r_drop(1, DP_DROP_LEG_SRC), 1);
+	assert_int_equal(r_leg(1)->latches, 1);
+	assert_int_equal(R.nb_tx, 1);
+}
+
+/* R1: no signalled remote, a third party's RTCP latched first; RTP then
+ * latches the real peer: the RTCP latch from another address is stale.
+ * The third party is refused at once, the peer's RTCP latches without
+ * waiting relatch_ms, and RTCP towards the leg goes to the RTP address. */
+static void
+test_rtcp_latch_follows_rtp(void **state)
+{
+	static const uint8_t EVIL4[4] = {192, 0, 2, 66};
+	const uint8_t *o;
+
+	(void)state;
+	/* leg 2 (WAN, separate RTCP ports) latches; leg 1 has no remote */
+	legs(AF_INET, AF_INET, LAN_RTP + 1, WAN_RTP + 1, DP_LEG_F_LATCH);
+	rtcp_from(EVIL4, 6667);
+	assert_int_equal(r_leg(1)->latches, 1);
+	rtp_from(R_PEER4, PEER_RTP, 1);
+	assert_int_equal(r_leg(1)->latches, 2);
+	rtcp_from(EVIL4, 6667); /* still talking: refused now */
+	assert_int_equal(r_drop(1, DP_DROP_LEG_SRC), 1);
+	/* RTCP from the far end to leg 2 goes to leg 1's RTP address,
+	 * next port: not to the stale RTCP latch */
+	r_free_captures();
+	{
+		struct r_pkt p = {.dmac = R_WAN_MAC,
+				  .smac = R_GW_MAC,
+				  .family = AF_INET,
+				  .src = R_FAR4,
+				  .dst = R_WAN4,
+				  .sport = FAR_RTP + 1,
+				  .dport = WAN_RTP + 1,
+				  .payload = PL};
+
+		p.plen = r_rtcp(PL, 0x77);
+		r_rx(1, 1, F, r_build(F, &p));
+	}
+	assert_int_equal(R.nb_tx, 1);
+	o = rte_pktmbuf_mtod(R.tx[0], const uint8_t *);
+	assert_memory_equal(o + 30, R_PEER4, 4);
+	assert_int_equal(t_get16(o + 36), PEER_RTP + 1);
+	/* the peer's RTCP latches at once (the stale latch is no latch) */
+	rtcp_from(R_PEER4, PEER_RTP + 1);
+	assert_int_equal(r_leg(1)->latches, 3);
+	assert_int_equal(r_drop(1, DP_DROP_LEG_SRC), 1);
+}
+
+/* R6: a packet with one of our own addresses as its source (forged) is
+ * never latched: leg_src. */
+static void
+test_no_latch_own_addr(void **state)
+{
+	(void)state;
+	legs(AF_INET, AF_INET, 0, 0, DP_LEG_F_LATCH);
+	rtp_from(R_WAN4, 7000, 1);
+	rtp_from(R_LAN4, 7000, 2);
+	assert_int_equal(r_leg(1)->latches, 0);
+	assert_int_equal(r_drop(1, DP_DROP_LEG_SRC), 2);
+	assert_int_equal(R.nb_tx, 0);
+	rtp_from(R_PEER4, PEER_RTP, 3);
+	assert_int_equal(r_leg(1)->latches, 1);
+}
+
 int
 main(void)
 {
@@ -1095,6 +1193,9 @@ main(void)
 		T_(test_mtu_tx_full),
 		T_(test_latch_note_lost),
 		T_(test_evt_ring_full),
+		T_(test_rtcp_latch_before_rtp),
+		T_(test_rtcp_latch_follows_rtp),
+		T_(test_no_latch_own_addr),
 #undef T_
 	};
 
