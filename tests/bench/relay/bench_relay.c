@@ -37,6 +37,18 @@
 
 #define MAX_LEG_COUNTS 8
 
+/* Where the worker's packets come from (docs/performance.md). */
+enum feed {
+	FEED_GEN, /* a generator on the main lcore, through net_ring ports */
+	FEED_PRE, /* a prebuilt set, on the worker itself (bench_feed.c) */
+	FEED_MAX,
+};
+
+static const char *const feed_names[FEED_MAX] = {
+	[FEED_GEN] = "generator",
+	[FEED_PRE] = "prebuilt",
+};
+
 struct opts {
 	uint32_t legs[MAX_LEG_COUNTS];
 	unsigned int nb_legs;
@@ -53,17 +65,21 @@ struct opts {
 	bool leg_stats_eal;
 	uint8_t leg_flags;
 	const char *flags_str;
+	bool feeds[FEED_MAX];
+	unsigned int nb_pkts; /* --feed prebuilt: the set */
 	struct bench_gen_opts g;
 };
 
 /* One (case, legs) row: its runs and their summary. */
 struct row {
+	enum feed feed;
 	const struct bench_case *c;
 	uint32_t legs;
 	double install_s;
 	unsigned int nb_runs;
 	struct bench_run run[BENCH_MAX_RUNS];
 	double mpps[3], cyc[3], lat[3][3]; /* min, median, max */
+	double rmpps[3], rcyc[3];	   /* --feed prebuilt: relay only */
 	bool ok;
 };
 
@@ -72,7 +88,8 @@ usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 		"usage: %s [options]\n"
-		"  --legs N[,N..]      active legs (default 100000,1000000)\n"
+		"  --legs N[,N..]      active legs, k and M suffixes allowed "
+		"(default 100000,1000000)\n"
 		"  --cases LIST        v4-v4,v4-v6,v6-v4,rtcp-mux (default "
 		"all)\n"
 		"  --runs N            runs per case (default 5, max %d)\n"
@@ -93,6 +110,11 @@ usage(FILE *f, const char *prog)
 		"enough are free)\n"
 		"  --memory MB         EAL memory (default by legs)\n"
 		"  --seed N            leg order (default 1)\n"
+		"  --feed LIST         generator (default: a generator on "
+		"the main lcore through net_ring ports), prebuilt (the worker "
+		"feeds itself from a prebuilt set), or both\n"
+		"  --pkts N            --feed prebuilt: packets in the set "
+		"(default 131072)\n"
 		"  --loop worker|burst dp_worker_main (default), or a minimal "
 		"loop timing the relay calls alone\n"
 		"  --flags LIST        leg flags: latch, strict, same-ip, "
@@ -184,6 +206,28 @@ parse_flags(const char *s, struct opts *o)
 }
 
 static int
+parse_feeds(const char *s, struct opts *o)
+{
+	char buf[64], *tok, *save = NULL;
+	unsigned int i;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, strlen(s) + 1);
+	memset(o->feeds, 0, sizeof(o->feeds));
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < FEED_MAX; i++)
+			if (strcmp(tok, feed_names[i]) == 0)
+				break;
+		if (i == FEED_MAX)
+			return -1;
+		o->feeds[i] = true;
+	}
+	return o->feeds[FEED_GEN] || o->feeds[FEED_PRE] ? 0 : -1;
+}
+
+static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum {
@@ -208,6 +252,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		O_FLAGS,
 		O_VERBOSE,
 		O_LEGSTATS,
+		O_FEED,
+		O_PKTS,
 	};
 	static const struct option lo[] = {
 		{"legs", required_argument, NULL, O_LEGS},
@@ -231,6 +277,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{"flags", required_argument, NULL, O_FLAGS},
 		{"verbose", no_argument, NULL, O_VERBOSE},
 		{"leg-stats", required_argument, NULL, O_LEGSTATS},
+		{"feed", required_argument, NULL, O_FEED},
+		{"pkts", required_argument, NULL, O_PKTS},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -257,6 +305,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->g.lat_s = 1;
 	o->g.lat_load = 0.5;
 	o->g.lat_burst = 8;
+	o->feeds[FEED_GEN] = true;
+	o->nb_pkts = 131072;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case O_LEGS:
@@ -328,6 +378,13 @@ parse_opts(int argc, char **argv, struct opts *o)
 				return -1;
 			o->leg_stats_eal = strcmp(optarg, "eal") == 0;
 			break;
+		case O_FEED:
+			if (parse_feeds(optarg, o) != 0)
+				return -1;
+			break;
+		case O_PKTS:
+			o->nb_pkts = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
 		case O_VERBOSE:
 			o->verbose = true;
 			break;
@@ -347,7 +404,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    o->g.lat_load <= 0 || o->g.lat_load > 1 || o->g.lat_burst == 0 ||
 	    o->g.lat_burst > BENCH_BURST || o->g.window < 64 ||
 	    o->g.window > 65536 || o->g.check_every == 0 || o->cpu_gen < 0 ||
-	    o->cpu_worker < 0 || o->cpu_gen == o->cpu_worker)
+	    o->cpu_worker < 0 || o->cpu_gen == o->cpu_worker ||
+	    o->nb_pkts < BENCH_BURST * BENCH_NB_IF || o->nb_pkts > 1u << 22)
 		return -1;
 	return 0;
 }
@@ -386,7 +444,12 @@ huge_free_mb(void)
 static unsigned int
 memory_need_mb(const struct opts *o)
 {
-	return 256 + (unsigned int)((uint64_t)max_legs(o) * 1024 >> 20);
+	uint64_t kb = (uint64_t)max_legs(o);
+
+	/* the prebuilt set: an mbuf, its 384-byte buffer, the ring */
+	if (o->feeds[FEED_PRE])
+		kb += o->nb_pkts;
+	return 256 + (unsigned int)(kb * 1024 >> 20);
 }
 
 static int
@@ -477,6 +540,22 @@ row_summary(struct row *w, bool burst_loop)
 	double v[BENCH_MAX_RUNS];
 	unsigned int i, k;
 
+	if (w->feed == FEED_PRE) {
+		/* with restore: the whole loop; relay only: its calls */
+		for (i = 0; i < w->nb_runs; i++)
+			v[i] = w->run[i].mpps;
+		summarize(v, w->nb_runs, w->mpps);
+		for (i = 0; i < w->nb_runs; i++)
+			v[i] = w->run[i].cyc_per_pkt;
+		summarize(v, w->nb_runs, w->cyc);
+		for (i = 0; i < w->nb_runs; i++)
+			v[i] = w->run[i].relay_mpps;
+		summarize(v, w->nb_runs, w->rmpps);
+		for (i = 0; i < w->nb_runs; i++)
+			v[i] = w->run[i].relay_cyc_per_pkt;
+		summarize(v, w->nb_runs, w->rcyc);
+		return;
+	}
 	for (i = 0; i < w->nb_runs; i++)
 		v[i] = w->run[i].mpps;
 	summarize(v, w->nb_runs, w->mpps);
@@ -542,6 +621,41 @@ print_header(void)
 	       "ns", "", "");
 }
 
+/* --feed prebuilt: no generator and no latency phase. */
+static void
+print_header_pre(void)
+{
+	printf("%-8s %7s | %-26s | %-19s | %4s %7s %8s\n", "", "",
+	       "relay only (fast path)", "with restore (bound)", "", "", "");
+	printf("%-8s %7s | %6s %6s %6s %7s | %6s %6s %7s | %4s %7s %8s\n",
+	       "case", "legs", "Mpps", "min", "max", "cyc/pkt", "Mpps", "min",
+	       "cyc/pkt", "cpu", "latched", "checked");
+	printf("%-8s %7s | %6s %6s %6s %7s | %6s %6s %7s | %4s %7s %8s\n", "",
+	       "", "median", "", "", "median", "median", "", "median", "%", "",
+	       "");
+}
+
+static void
+print_row_pre(const struct row *w)
+{
+	uint64_t checked = 0, latched = 0;
+	double wcpu = 1;
+	unsigned int k;
+
+	for (k = 0; k < w->nb_runs; k++) {
+		checked += w->run[k].checked;
+		latched += w->run[k].latched;
+		wcpu = RTE_MIN(wcpu, w->run[k].worker_cpu);
+	}
+	printf("%-8s %7" PRIu32 " | %6.2f %6.2f %6.2f %7.1f | %6.2f %6.2f "
+	       "%7.1f | %4.0f %7" PRIu64 " %8" PRIu64 "%s\n",
+	       w->c->name, w->legs, w->rmpps[1], w->rmpps[0], w->rmpps[2],
+	       w->rcyc[1], w->mpps[1], w->mpps[0], w->cyc[1], wcpu * 100,
+	       latched, checked, w->ok ? "" : "  FAILED");
+	for (k = 0; k < w->nb_runs; k++)
+		print_run_problems(w, k);
+}
+
 static void
 print_row(const struct row *w)
 {
@@ -582,7 +696,8 @@ json_run(FILE *f, const struct bench_run *r, bool last)
 
 	fprintf(f,
 		"        {\"mpps\": %.4f, \"cycles_per_pkt\": %.2f, "
-		"\"relay_cycles_per_pkt\": %.2f, "
+		"\"relay_mpps\": %.4f, \"relay_cycles_per_pkt\": %.2f, "
+		"\"fed\": %" PRIu64 ", "
 		"\"worker_busy\": %.4f, \"gen_empty\": %.4f, "
 		"\"gen_cpu\": %.3f, \"worker_cpu\": %.3f, "
 		"\"gen_capacity_mpps\": %.2f, "
@@ -591,11 +706,11 @@ json_run(FILE *f, const struct bench_run *r, bool last)
 		"\"lat_ns\": {\"p50\": %.0f, \"p99\": %.0f, \"p99.9\": %.0f}, "
 		"\"lat_samples\": %" PRIu64 ", \"checked\": %" PRIu64
 		", \"bad\": %" PRIu64 ", \"lost\": %" PRIu64 ", \"drops\": {",
-		r->mpps, r->cyc_per_pkt, r->relay_cyc_per_pkt, r->busy,
-		r->gen_empty, r->gen_cpu, r->worker_cpu, r->gen_cap_mpps,
-		r->latched, r->relayed, r->lat_rate_mpps, r->lat_ns[0],
-		r->lat_ns[1], r->lat_ns[2], r->lat_n, r->checked, r->bad,
-		r->lost);
+		r->mpps, r->cyc_per_pkt, r->relay_mpps, r->relay_cyc_per_pkt,
+		r->fed, r->busy, r->gen_empty, r->gen_cpu, r->worker_cpu,
+		r->gen_cap_mpps, r->latched, r->relayed, r->lat_rate_mpps,
+		r->lat_ns[0], r->lat_ns[1], r->lat_ns[2], r->lat_n, r->checked,
+		r->bad, r->lost);
 	for (i = 0; i < DP_DROP_MAX; i++) {
 		if (r->drops[i] == 0)
 			continue;
@@ -623,8 +738,15 @@ write_json(const char *path, const struct opts *o, const struct row *rows,
 	fprintf(f,
 		"{\n  \"benchmark\": \"relay\",\n  \"date\": \"%s\",\n"
 		"  \"what\": \"packets relayed per second by one worker "
-		"lcore (dp_worker_main over net_ring ports), legs installed "
-		"with dp_leg_cmd\",\n"
+		"lcore, legs installed with dp_leg_cmd; feed generator: "
+		"dp_worker_main over net_ring ports fed by a generator on "
+		"another lcore (mpps, cycles_per_pkt: the worker's whole "
+		"loop); feed prebuilt: the worker runs dp_relay_burst.."
+		"dp_relay_flush on a prebuilt packet set into a null port "
+		"(relay_only: TSC around the relay calls, the fast path's "
+		"ceiling; with_restore: the whole loop with checking and "
+		"rebuilding, an upper bound on the relay's cost)\",\n"
+		"  \"feeds\": [%s%s%s],\n  \"prebuilt_pkts\": %u,\n"
 		"  \"dpdk\": \"%s\",\n  \"build\": \"%s\",\n"
 		"  \"memory\": \"%s\",\n  \"memory_mb\": %u,\n"
 		"  \"loop\": \"%s\",\n  \"leg_flags\": \"%s\",\n"
@@ -636,7 +758,10 @@ write_json(const char *path, const struct opts *o, const struct row *rows,
 		"  \"duration_s\": %.2f,\n  \"lat_s\": %.2f,\n"
 		"  \"lat_load\": %.2f,\n  \"lat_burst\": %u,\n"
 		"  \"results\": [\n",
-		date, rte_version(), BENCH_BUILDTYPE,
+		date, o->feeds[FEED_GEN] ? "\"generator\"" : "",
+		o->feeds[FEED_GEN] && o->feeds[FEED_PRE] ? ", " : "",
+		o->feeds[FEED_PRE] ? "\"prebuilt\"" : "", o->nb_pkts,
+		rte_version(), BENCH_BUILDTYPE,
 		o->huge ? "hugepages" : "no-huge", o->memory_mb,
 		o->burst_loop ? "burst" : "worker", o->flags_str,
 		o->leg_stats_eal ? "eal" : "shm", rte_get_tsc_hz(), o->cpu_gen,
@@ -647,10 +772,19 @@ write_json(const char *path, const struct opts *o, const struct row *rows,
 		const struct row *w = &rows[i];
 
 		fprintf(f,
-			"    {\"case\": \"%s\", \"legs\": %" PRIu32
+			"    {\"feed\": \"%s\", \"case\": \"%s\", "
+			"\"legs\": %" PRIu32
 			", \"ok\": %s, \"install_s\": %.3f,\n      ",
-			w->c->name, w->legs, w->ok ? "true" : "false",
-			w->install_s);
+			feed_names[w->feed], w->c->name, w->legs,
+			w->ok ? "true" : "false", w->install_s);
+		if (w->feed == FEED_PRE) {
+			fprintf(f, "\"relay_only\": {");
+			json_triple(f, "mpps", w->rmpps, ", ");
+			json_triple(f, "cycles_per_pkt", w->rcyc, "},\n      ");
+			fprintf(f, "\"with_restore\": {");
+			json_triple(f, "mpps", w->mpps, ", ");
+			json_triple(f, "cycles_per_pkt", w->cyc, "},\n      ");
+		}
 		json_triple(f, "mpps", w->mpps, ", ");
 		json_triple(f, "cycles_per_pkt", w->cyc, ",\n      ");
 		json_triple(f, "lat_p50_ns", w->lat[0], ", ");
@@ -731,7 +865,19 @@ run_row(struct bench_gen *g, const struct opts *o, struct row *w)
 	for (k = 0; k < o->runs; k++) {
 		struct bench_run *r = &w->run[k];
 
-		err = bench_gen_run(g, r);
+		if (w->feed == FEED_PRE) {
+			struct bench_feed_opts fo = {
+				.nb_pkts = o->nb_pkts,
+				.check_every = o->g.check_every,
+				.warmup_s = o->g.warmup_s,
+				.duration_s = o->g.duration_s,
+			};
+
+			err = bench_feed_run(&plan, &fo,
+					     (unsigned int)o->cpu_worker, r);
+		} else {
+			err = bench_gen_run(g, r);
+		}
 		if (err) {
 			w->ok = false;
 			break;
@@ -760,6 +906,93 @@ out:
 	return err;
 }
 
+/* Every (legs, case) row of one feed. */
+static int
+run_rows(struct bench_gen *g, const struct opts *o, enum feed feed,
+	 struct row *rows, unsigned int *nb_rows)
+{
+	unsigned int li, ci;
+	int rc = 0;
+
+	for (li = 0; li < o->nb_legs; li++) {
+		for (ci = 0; ci < BENCH_NB_CASES; ci++) {
+			struct row *w = &rows[*nb_rows];
+
+			if (!o->cases[ci])
+				continue;
+			w->feed = feed;
+			w->c = &bench_cases[ci];
+			w->legs = o->legs[li];
+			if (run_row(g, o, w) != 0)
+				rc = 1;
+			++*nb_rows;
+			if (w->nb_runs > 0 && feed == FEED_PRE)
+				print_row_pre(w);
+			else if (w->nb_runs > 0)
+				print_row(w);
+			if (!w->ok)
+				rc = 1;
+			fflush(stdout);
+		}
+	}
+	return rc;
+}
+
+static int
+run_feed_gen(struct bench_gen *g, const struct opts *o, struct row *rows,
+	     unsigned int *nb_rows)
+{
+	int rc;
+
+	if (bench_dut_start() != 0)
+		return -1;
+	printf("relay, feed generator (a generator on another lcore): one "
+	       "worker on cpu %d (%s), generator on cpu %d, %s, "
+	       "%s build, legs %s, IP length %u in, %u runs x %.1f s, "
+	       "latency at %.0f%% of the measured rate\n"
+	       "cyc/pkt: %s; gen: packets/s the generator could recycle "
+	       "(mean); wait: injections that found the worker's RX ring "
+	       "empty (high, or gen near Mpps: the generator set the pace); "
+	       "cpu g/w: CPU time the generator / worker threads had (lowest "
+	       "run)\n",
+	       o->cpu_worker, o->burst_loop ? "own loop" : "dp_worker_main",
+	       o->cpu_gen, o->huge ? "hugepages" : "no-huge", BENCH_BUILDTYPE,
+	       o->flags_str, BENCH_IP_LEN, o->runs, o->g.duration_s,
+	       o->g.lat_load * 100,
+	       o->burst_loop
+		       ? "TSC inside dp_relay_burst/_handoff_poll/_flush "
+			 "per packet"
+		       : "worker TSC per relayed packet over the measured "
+			 "interval");
+	print_header();
+	rc = run_rows(g, o, FEED_GEN, rows, nb_rows);
+	if (bench_dut_stop() != 0)
+		rc = -1;
+	printf("\n");
+	return rc;
+}
+
+static int
+run_feed_pre(struct bench_gen *g, const struct opts *o, struct row *rows,
+	     unsigned int *nb_rows)
+{
+	printf("relay, feed prebuilt (same core): the worker on cpu %d runs "
+	       "dp_relay_burst, _handoff_poll, _flush on bursts of %u from a "
+	       "set of %u prebuilt packets into a null port, then checks and "
+	       "rebuilds them; main lcore (cpu %d) ticks; %s, %s build, legs "
+	       "%s, IP length %u in, %u runs x %.1f s\n"
+	       "relay only: TSC around the relay calls (the fast path's "
+	       "ceiling); with restore: TSC of the whole loop, checking and "
+	       "rebuilding included (an upper bound on the relay's cost); "
+	       "cpu: CPU time the worker thread had (lowest run)\n",
+	       o->cpu_worker, BENCH_BURST,
+	       o->nb_pkts / BENCH_BURST * BENCH_BURST, o->cpu_gen,
+	       o->huge ? "hugepages" : "no-huge", BENCH_BUILDTYPE, o->flags_str,
+	       BENCH_IP_LEN, o->runs, o->g.duration_s);
+	print_header_pre();
+	return run_rows(g, o, FEED_PRE, rows, nb_rows);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -768,7 +1001,7 @@ main(int argc, char **argv)
 	struct bench_gen g;
 	struct opts o;
 	struct row *rows;
-	unsigned int nb_rows = 0, li, ci;
+	unsigned int nb_rows = 0;
 	int rc = 1;
 
 	if (parse_opts(argc, argv, &o) != 0) {
@@ -782,7 +1015,8 @@ main(int argc, char **argv)
 		eal_stop();
 		return rc;
 	}
-	rows = calloc(MAX_LEG_COUNTS * BENCH_NB_CASES, sizeof(*rows));
+	rows = calloc(FEED_MAX * MAX_LEG_COUNTS * BENCH_NB_CASES,
+		      sizeof(*rows));
 	memset(&g, 0, sizeof(g));
 	g.o = o.g;
 	g.ports = ports;
@@ -803,48 +1037,20 @@ main(int argc, char **argv)
 	dopts.leg_stats_eal = o.leg_stats_eal;
 	if (bench_dut_init(&dopts, max_legs(&o), g.pool, ports) != 0)
 		goto out_dut;
-	if (bench_dut_start() != 0)
+	if (o.feeds[FEED_PRE] && bench_feed_init(o.nb_pkts) != 0) {
+		fprintf(stderr, "prebuilt set of %u packets: %s\n", o.nb_pkts,
+			rte_strerror(rte_errno));
 		goto out_dut;
-	printf("relay: one worker on cpu %d (%s), generator on cpu %d, %s, "
-	       "%s build, legs %s, IP length %u in, %u runs x %.1f s, "
-	       "latency at %.0f%% of the measured rate\n"
-	       "cyc/pkt: %s; gen: packets/s the generator could recycle "
-	       "(mean); wait: injections that found the worker's RX ring "
-	       "empty (high, or gen near Mpps: the generator set the pace); "
-	       "cpu g/w: CPU time the generator / worker threads had (lowest "
-	       "run)\n",
-	       o.cpu_worker, o.burst_loop ? "own loop" : "dp_worker_main",
-	       o.cpu_gen, o.huge ? "hugepages" : "no-huge", BENCH_BUILDTYPE,
-	       o.flags_str, BENCH_IP_LEN, o.runs, o.g.duration_s,
-	       o.g.lat_load * 100,
-	       o.burst_loop ? "TSC inside dp_relay_burst/_handoff_poll/_flush "
-			      "per packet"
-			    : "worker TSC per relayed packet over the measured "
-			      "interval");
-	print_header();
-	rc = 0;
-	for (li = 0; li < o.nb_legs; li++) {
-		for (ci = 0; ci < BENCH_NB_CASES; ci++) {
-			struct row *w = &rows[nb_rows];
-
-			if (!o.cases[ci])
-				continue;
-			w->c = &bench_cases[ci];
-			w->legs = o.legs[li];
-			if (run_row(&g, &o, w) != 0)
-				rc = 1;
-			nb_rows++;
-			if (w->nb_runs > 0)
-				print_row(w);
-			if (!w->ok)
-				rc = 1;
-			fflush(stdout);
-		}
 	}
+	rc = 0;
+	if (o.feeds[FEED_GEN] && run_feed_gen(&g, &o, rows, &nb_rows) != 0)
+		rc = 1;
+	if (o.feeds[FEED_PRE] && run_feed_pre(&g, &o, rows, &nb_rows) != 0)
+		rc = 1;
 	if (o.json != NULL && write_json(o.json, &o, rows, nb_rows) != 0)
 		rc = 1;
-	bench_dut_stop();
 out_dut:
+	bench_feed_fini();
 	bench_dut_fini();
 out:
 	free(rows);

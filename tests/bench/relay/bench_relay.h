@@ -6,6 +6,7 @@
  *   bench_pkt.c    address plan, packet building, output checking
  *   bench_gen.c    the generator lcore (saturated and paced phases)
  *   bench_dut.c    the dataplane under test: ports, legs, the worker
+ *   bench_feed.c   --feed prebuilt: the worker feeds itself from a set
  */
 #ifndef BENCH_RELAY_H
 #define BENCH_RELAY_H
@@ -180,7 +181,10 @@ struct bench_gen_opts {
 };
 
 struct bench_run {
-	double mpps;		  /* relayed per second, measured phase */
+	double mpps;		  /* relayed per second, measured phase; --feed
+		      * prebuilt: the whole loop, restore included */
+	double relay_mpps;	  /* --feed prebuilt: the relay calls only */
+	uint64_t fed;		  /* --feed prebuilt: packets measured */
 	double cyc_per_pkt;	  /* worker TSC cycles per relayed packet */
 	double relay_cyc_per_pkt; /* --loop burst: inside the relay only */
 	double busy;	     /* share of the worker's polls that got packets */
@@ -212,5 +216,19 @@ struct bench_gen {
 	uint64_t tsc_hz;
 };
 int bench_gen_run(struct bench_gen *g, struct bench_run *r);
+
+/* bench_feed.c: --feed prebuilt, on the worker lcore. */
+struct bench_feed_opts {
+	unsigned int nb_pkts;	  /* the prebuilt set */
+	unsigned int check_every; /* full check of 1 in N relayed */
+	double warmup_s;	  /* not measured */
+	double duration_s;	  /* measured */
+};
+/* The set's mempool (once, before any run); nb_pkts at most. */
+int bench_feed_init(unsigned int nb_pkts);
+/* One run; the worker lcore must not be running dp_worker_main. */
+int bench_feed_run(const struct bench_plan *p, const struct bench_feed_opts *o,
+		   unsigned int worker_lcore, struct bench_run *r);
+void bench_feed_fini(void);
 
 #endif

@@ -6,6 +6,11 @@
 #   tests/bench/relay/run.sh BUILD_DIR [esg-bench-relay options]
 #   e.g. tests/bench/relay/run.sh build --json build/bench/relay.json
 #
+# Both feeds run, one table each (and both in the JSON): "generator"
+# (a generator on another lcore through net_ring ports) and "prebuilt"
+# (the worker feeds itself from a prebuilt set, same core); a --feed
+# option of your own replaces that.
+#
 # HUGEPAGES=N sets how many 2 MB pages to add (default 1024: 2 GB, what
 # a million legs need with room to spare).
 #
@@ -63,6 +68,13 @@ for d in "$@"; do
 	fi
 	prev="$d"
 done
+feed=(--feed generator,prebuilt)
+for d in "$@"; do
+	case "$d" in
+	--feed | --feed=*) feed=() ;;
+	esac
+done
+set -- "${feed[@]}" "$@"
 if [ "${SHM_HUGE:-1}" != 0 ] && [ "$(id -u)" = 0 ] &&
 	unshare -m --propagation private true 2>/dev/null; then
 	echo "run.sh: private /dev/shm (tmpfs huge=advise) for the segment" >&2
