@@ -67,6 +67,9 @@ uint16_t rtpload_csum_fold(uint32_t sum);
 /* CPU seconds of a process (all its threads, from schedstat); < 0 if
  * gone. Threads that ended before the call are not counted. */
 double rtpload_proc_cpu_s(int pid);
+/* User and system seconds of a process (/proc/PID/stat, tick samples
+ * scaled by the kernel): only for the split between the two. */
+int rtpload_proc_user_sys(int pid, double *userp, double *sysp);
 /* Busy and total seconds of one CPU from /proc/stat; -errno on error. */
 int rtpload_cpu_times(int cpu, double *busyp, double *totalp);
 

@@ -254,6 +254,35 @@ rtpload_proc_cpu_s(int pid)
 }
 
 int
+rtpload_proc_user_sys(int pid, double *userp, double *sysp)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut, st;
+	long hz = sysconf(_SC_CLK_TCK);
+	size_t len;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return -errno;
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	/* The command name (field 2) may hold spaces: count from the last
+	 * ')'. utime and stime are fields 14 and 15 (proc(5)). */
+	p = strrchr(buf, ')');
+	if (p == NULL || hz <= 0 ||
+	    sscanf(p + 1,
+		   " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+		   &ut, &st) != 2)
+		return -EINVAL;
+	*userp = (double)ut / (double)hz;
+	*sysp = (double)st / (double)hz;
+	return 0;
+}
+
+int
 rtpload_cpu_times(int cpu, double *busyp, double *totalp)
 {
 	unsigned long long v[10] = {0};

@@ -150,6 +150,7 @@ struct gen_sample {
 	uint64_t t_ns;
 	uint64_t sent;
 	double cpu_s[GEN_MAX_WATCH];
+	double user_s[GEN_MAX_WATCH], sys_s[GEN_MAX_WATCH];
 	double busy_s, total_s;
 };
 
@@ -160,8 +161,12 @@ gen_sample_take(const struct gen_opts *o, uint64_t sent, struct gen_sample *s)
 
 	s->t_ns = rtpload_now_ns();
 	s->sent = sent;
-	for (i = 0; i < o->nb_watch; i++)
+	for (i = 0; i < o->nb_watch; i++) {
 		s->cpu_s[i] = rtpload_proc_cpu_s(o->watch_pid[i]);
+		if (rtpload_proc_user_sys(o->watch_pid[i], &s->user_s[i],
+					  &s->sys_s[i]) != 0)
+			s->user_s[i] = s->sys_s[i] = -1;
+	}
 	s->busy_s = s->total_s = 0;
 	if (o->watch_cpu >= 0)
 		rtpload_cpu_times(o->watch_cpu, &s->busy_s, &s->total_s);
@@ -183,12 +188,18 @@ gen_report(const struct gen_opts *o, uint32_t n, uint64_t sent,
 	       (unsigned long long)send_err, win,
 	       (unsigned long long)(b->sent - a->sent),
 	       win > 0 ? (double)(b->sent - a->sent) / win : 0.0);
-	for (i = 0; i < o->nb_watch; i++)
-		printf("%s{\"pid\":%d,\"cpu_s\":%.3f}", i ? "," : "",
-		       o->watch_pid[i],
+	for (i = 0; i < o->nb_watch; i++) {
+		int ok = a->user_s[i] >= 0 && b->user_s[i] >= 0;
+
+		printf("%s{\"pid\":%d,\"cpu_s\":%.3f,\"user_s\":%.2f,"
+		       "\"sys_s\":%.2f}",
+		       i ? "," : "", o->watch_pid[i],
 		       a->cpu_s[i] < 0 || b->cpu_s[i] < 0
 			       ? -1.0
-			       : b->cpu_s[i] - a->cpu_s[i]);
+			       : b->cpu_s[i] - a->cpu_s[i],
+		       ok ? b->user_s[i] - a->user_s[i] : -1.0,
+		       ok ? b->sys_s[i] - a->sys_s[i] : -1.0);
+	}
 	printf("]");
 	if (o->watch_cpu >= 0)
 		printf(",\"cpu\":{\"id\":%d,\"busy_s\":%.3f,\"total_s\":%.3f}",

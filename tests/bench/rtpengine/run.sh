@@ -55,6 +55,9 @@
 #                      (default 5)
 #   --relay-cpu N / --load-cpu N   (defaults 1 / 0)
 #   --no-rps           leave the kernel's receive work where it falls
+#   --esg-idle-sleep-us N   dataplane.idle_sleep_us for esg (default 0:
+#                      pure polling, as in production; the lab uses 100 so
+#                      the kernel gets the CPU when the dataplane is idle)
 #   --ceiling FILE     esg-bench-relay JSON for the fast-path ratio
 #                      (default BUILD/bench/relay.json when present)
 #   --json FILE        write everything (default BUILD/bench/rtpengine.json)
@@ -86,6 +89,7 @@ CEILING=
 JSON=
 MAX_MINUTES=60
 KEEP=0
+ESG_IDLE_SLEEP=0
 MAX_STEPS=14
 LINGER=0.3
 
@@ -116,6 +120,7 @@ while [ $# -gt 0 ]; do
 	--ceiling) CEILING=$2 ;;
 	--json) JSON=$2 ;;
 	--max-minutes) MAX_MINUTES=$2 ;;
+	--esg-idle-sleep-us) ESG_IDLE_SLEEP=$2 ;;
 	--no-rps) RPS=0 && shift && continue ;;
 	--keep) KEEP=1 && shift && continue ;;
 	-h | --help) usage ;;
@@ -125,7 +130,7 @@ while [ $# -gt 0 ]; do
 done
 
 for v in RUNS STEP_SECS START_RATE MAX_RATE PRECISION RELAY_CPU LOAD_CPU \
-	MAX_MINUTES; do
+	MAX_MINUTES ESG_IDLE_SLEEP; do
 	[[ ${!v} =~ ^[0-9]+$ ]] || die "--${v,,} must be a whole number"
 done
 [[ $WARMUP =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--warmup must be a number"
@@ -423,7 +428,9 @@ esg_start() {
 	ESG_CONF=$DIR/esg.json
 	ESG_LOG=$DIR/dataplane.log
 	jq --arg i "$INSTANCE" --argjson c "$RELAY_CPU" \
-		'.instance = $i | .dataplane.main_lcore = $c' \
+		--argjson s "$ESG_IDLE_SLEEP" \
+		'.instance = $i | .dataplane.main_lcore = $c
+		| .dataplane.idle_sleep_us = $s' \
 		"$HERE/esg-bench.json" >"$ESG_CONF" || die "esg config"
 	: >"$ESG_LOG"
 	ip netns exec "$NS_RLY" "$DP_BIN" --config "$ESG_CONF" \
@@ -524,6 +531,8 @@ step() {
 	echo "$LAST_STEP" >>"$STEPS"
 	cp "$gen" "$DIR/step$STEP_NO-gen.json"
 	cp "$recv" "$DIR/step$STEP_NO-recv.json"
+	cp "$DIR/before.json" "$DIR/step$STEP_NO-before.json"
+	cp "$DIR/after.json" "$DIR/step$STEP_NO-after.json"
 	VERDICT=$(jq -r '.verdict' <<<"$LAST_STEP")
 }
 
@@ -627,5 +636,6 @@ mkdir -p "$(dirname "$JSON")"
 	"load_cpu=$LOAD_CPU" "rps=$RPS" "step_secs=$STEP_SECS" \
 	"warmup_s=$WARMUP" "runs=$RUNS" "precision_pct=$PRECISION" \
 	"relay_cpu_background_before=$BG" "relay_cpu_background_after=$BG2" \
+	"esg_idle_sleep_us=$ESG_IDLE_SLEEP" "git=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)" \
 	"ceiling_file=${CEILING:-none}" || die "report"
 log "JSON: $JSON"

@@ -15,8 +15,9 @@
       fast-path ceiling (tests/bench/relay JSON) to rtpengine's rate per
       core.
 
-Loss is (sent - received - dropped by the receiver's own ring) / sent:
-packets the receiver was too slow to take were delivered by the relay.
+Loss is (sent - received - dropped on the receiving side) / sent, where
+the receiving side is the receiver's ring and the receiving veth's
+backlog (b0 rx_dropped, the load CPU): the relay delivered those.
 A step with a packet that is not what was sent (wrong destination, bad
 checksum, malformed) fails whatever its loss.
 """
@@ -65,12 +66,20 @@ def step(a):
     r = load(a.recv)
     rec = kv(a.meta)
     sent = g["sent"]
-    got = r["received"] + r["ring_drops"]
+    cnt = {}
+    if a.before and a.after:
+        cnt = counters_delta(load(a.before), load(a.after))
+    # Sent by the relay but dropped on the receiving side: by the
+    # receiver's ring, or by the receiving veth's backlog on the load CPU
+    # (b0 rx_dropped). The relay delivered those.
+    rx_side = r["ring_drops"] + cnt.get("b0_rx_dropped", 0)
+    got = r["received"] + rx_side
     loss = (sent - got) / sent if sent else 1.0
     win = g["window_s"]
     watch = g.get("watch", [])
     proc = watch[0]["cpu_s"] if watch else -1
     ksoft = watch[1]["cpu_s"] if len(watch) > 1 else -1
+    us = (watch[0].get("user_s", -1), watch[0].get("sys_s", -1)) if watch else (-1, -1)
     cpu = g.get("cpu", {})
     integrity = r["bad"] + r["wrong_dst"] + r["bad_csum"]
     rec.update({
@@ -80,6 +89,7 @@ def step(a):
         "sent": sent,
         "received": r["received"],
         "receiver_ring_drops": r["ring_drops"],
+        "receiver_side_drops": rx_side,
         "loss": loss,
         "seq_lost": r["seq_lost"],
         "late": r["late"],
@@ -90,11 +100,16 @@ def step(a):
         "relay_proc_cpu": round(proc / win, 4) if proc >= 0 and win else None,
         "relay_ksoftirqd_cpu": (round(ksoft / win, 4)
                                 if ksoft >= 0 and win else None),
+        # the relay process's time in user space, of its user + system
+        # time (the system part: its system calls and the softirq work
+        # that ran on top of it)
+        "relay_user_share": (round(us[0] / (us[0] + us[1]), 3)
+                             if min(us) >= 0 and us[0] + us[1] > 0
+                             else None),
         "relay_core_busy": (round(cpu["busy_s"] / cpu["total_s"], 4)
                             if cpu.get("total_s") else None),
     })
-    if a.before and a.after:
-        cnt = counters_delta(load(a.before), load(a.after))
+    if cnt:
         rec["counters"] = cnt
         # esg: how busy its lcore was, by its own poll counts (a busy
         # poll found packets; an idle one costs a few tens of ns).
