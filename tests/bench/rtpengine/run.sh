@@ -44,7 +44,7 @@
 #                      first of build-rtpengine, build-ci, build with the
 #                      binaries)
 #   --relays LIST      "rtpengine esg" (default)
-#   --calls LIST       "100 1000" (default)
+#   --calls LIST       "1000 4000" (default; 1..4000)
 #   --families LIST    "v4-v4 v4-v6" (default)
 #   --runs N           ramps per case (default 3)
 #   --step-secs S      seconds per step (default 4; the first --warmup
@@ -74,7 +74,7 @@ PY=${ESG_PYTHON:-/usr/bin/python3}
 
 BUILD=${ESG_BUILD_DIR:-}
 RELAYS="rtpengine esg"
-CALLS="100 1000"
+CALLS="1000 4000"
 FAMILIES="v4-v4 v4-v6"
 RUNS=3
 STEP_SECS=4
