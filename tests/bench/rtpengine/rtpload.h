@@ -70,8 +70,9 @@ double rtpload_proc_cpu_s(int pid);
 /* User and system seconds of a process (/proc/PID/stat, tick samples
  * scaled by the kernel): only for the split between the two. */
 int rtpload_proc_user_sys(int pid, double *userp, double *sysp);
-/* Busy and total seconds of one CPU from /proc/stat; -errno on error. */
-int rtpload_cpu_times(int cpu, double *busyp, double *totalp);
+/* Idle (+ iowait) seconds of one CPU, exact on a tickless kernel, and
+ * its tick-sampled busy seconds; -errno on error. */
+int rtpload_cpu_times(int cpu, double *idlep, double *tick_busyp);
 
 /* One stream's frame for the generator: built once, stamped per packet. */
 struct rtpload_frame {

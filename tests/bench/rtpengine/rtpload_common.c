@@ -282,10 +282,16 @@ rtpload_proc_user_sys(int pid, double *userp, double *sysp)
 	return 0;
 }
 
+/* /proc/stat's idle and iowait of a CPU come from the idle loop's own
+ * clock on a tickless kernel (NO_HZ): exact. user, system, irq and
+ * softirq are tick samples, and a softirq that runs between two idle
+ * periods (a relay's receive path on an otherwise idle CPU) is never
+ * sampled. So busy = wall time - idle - iowait; the ticks are kept only
+ * to compare. */
 int
-rtpload_cpu_times(int cpu, double *busyp, double *totalp)
+rtpload_cpu_times(int cpu, double *idlep, double *tick_busyp)
 {
-	unsigned long long v[10] = {0};
+	unsigned long long v[8] = {0};
 	char want[16], line[512];
 	long hz = sysconf(_SC_CLK_TCK);
 	int found = 0;
@@ -309,9 +315,7 @@ rtpload_cpu_times(int cpu, double *busyp, double *totalp)
 	fclose(f);
 	if (!found || hz <= 0)
 		return -ENOENT;
-	*busyp = (double)(v[0] + v[1] + v[2] + v[5] + v[6]) / (double)hz;
-	*totalp = (double)(v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] +
-			   v[7]) /
-		  (double)hz;
+	*idlep = (double)(v[3] + v[4]) / (double)hz;
+	*tick_busyp = (double)(v[0] + v[1] + v[2] + v[5] + v[6]) / (double)hz;
 	return 0;
 }

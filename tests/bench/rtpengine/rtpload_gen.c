@@ -151,7 +151,7 @@ struct gen_sample {
 	uint64_t sent;
 	double cpu_s[GEN_MAX_WATCH];
 	double user_s[GEN_MAX_WATCH], sys_s[GEN_MAX_WATCH];
-	double busy_s, total_s;
+	double idle_s, tick_busy_s;
 };
 
 static void
@@ -167,9 +167,9 @@ gen_sample_take(const struct gen_opts *o, uint64_t sent, struct gen_sample *s)
 					  &s->sys_s[i]) != 0)
 			s->user_s[i] = s->sys_s[i] = -1;
 	}
-	s->busy_s = s->total_s = 0;
+	s->idle_s = s->tick_busy_s = 0;
 	if (o->watch_cpu >= 0)
-		rtpload_cpu_times(o->watch_cpu, &s->busy_s, &s->total_s);
+		rtpload_cpu_times(o->watch_cpu, &s->idle_s, &s->tick_busy_s);
 }
 
 static void
@@ -201,10 +201,13 @@ gen_report(const struct gen_opts *o, uint32_t n, uint64_t sent,
 		       ok ? b->sys_s[i] - a->sys_s[i] : -1.0);
 	}
 	printf("]");
+	/* busy = the window less the CPU's idle time (see
+	 * rtpload_cpu_times()) */
 	if (o->watch_cpu >= 0)
-		printf(",\"cpu\":{\"id\":%d,\"busy_s\":%.3f,\"total_s\":%.3f}",
-		       o->watch_cpu, b->busy_s - a->busy_s,
-		       b->total_s - a->total_s);
+		printf(",\"cpu\":{\"id\":%d,\"busy_s\":%.3f,\"total_s\":%.4f,"
+		       "\"tick_busy_s\":%.3f}",
+		       o->watch_cpu, win - (b->idle_s - a->idle_s), win,
+		       b->tick_busy_s - a->tick_busy_s);
 	printf("}\n");
 	fflush(stdout);
 }

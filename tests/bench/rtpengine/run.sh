@@ -43,7 +43,9 @@
 #   --build DIR        build directory (default: ESG_BUILD_DIR, else the
 #                      first of build-rtpengine, build-ci, build with the
 #                      binaries)
-#   --relays LIST      "rtpengine esg" (default)
+#   --relays LIST      "rtpengine esg" (default); "kernel" adds Linux's
+#                      own IPv4 forwarding in the relay namespace, a
+#                      reference for the kernel path and the harness
 #   --calls LIST       "1000 4000" (default; 1..4000)
 #   --families LIST    "v4-v4 v4-v6" (default)
 #   --runs N           ramps per case (default 3)
@@ -140,7 +142,9 @@ for f in $FAMILIES; do
 	case $f in v4-v4 | v4-v6) ;; *) die "family $f: v4-v4 or v4-v6" ;; esac
 done
 for r in $RELAYS; do
-	case $r in rtpengine | esg) ;; *) die "relay $r: rtpengine or esg" ;; esac
+	case $r in rtpengine | esg | kernel) ;;
+	*) die "relay $r: rtpengine, esg or kernel" ;;
+	esac
 done
 for c in $CALLS; do
 	[[ $c =~ ^[0-9]+$ ]] && [ "$c" -ge 1 ] && [ "$c" -le 4000 ] ||
@@ -225,11 +229,11 @@ trap 'log interrupted; exit 130' INT
 trap 'log terminated; exit 143' TERM
 
 ip netns add "rtpb-$ID-probe" 2>/dev/null || skip "ip netns does not work here"
+ip netns del "rtpb-$ID-probe"
 # The kernel thread that takes over the relay CPU's softirq work when
 # there is much of it: part of what the relay costs.
 KSOFTIRQD=$(pgrep -x "ksoftirqd/$RELAY_CPU" | head -1)
 [ -n "$KSOFTIRQD" ] || die "no ksoftirqd/$RELAY_CPU"
-ip netns del "rtpb-$ID-probe"
 
 # wait_for SECS CMD...: poll every 0.1 s, bounded.
 wait_for() {
@@ -295,7 +299,7 @@ topo_up() {
 	ip netns exec "$NS_RCV" sysctl -qw net.ipv4.icmp_ratelimit=100000 \
 		net.ipv4.icmp_msgs_per_sec=1 net.ipv4.icmp_msgs_burst=1 \
 		net.ipv6.icmp.ratelimit=100000
-	if [ "$kind" = rtpengine ]; then
+	if [ "$kind" != esg ]; then
 		ip -n "$NS_RLY" addr add 192.0.2.1/24 dev a1
 		ip -n "$NS_RLY" -6 addr add 2001:db8:1::1/64 dev a1 nodad
 		ip -n "$NS_RLY" addr add 198.51.100.1/24 dev b1
@@ -336,12 +340,17 @@ topo_down() {
 # The busy share of the relay CPU over SECS with nothing of ours running
 # on it: how quiet the machine is.
 cpu_background() {
-	local a b
-	a=$(awk -v c="cpu$RELAY_CPU" '$1 == c { print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9 }' /proc/stat)
+	local i0 i1 t0 t1
+	i0=$(awk -v c="cpu$RELAY_CPU" '$1 == c { print $5 + $6 }' /proc/stat)
+	t0=$(date +%s.%N)
 	sleep "$1"
-	b=$(awk -v c="cpu$RELAY_CPU" '$1 == c { print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9 }' /proc/stat)
-	awk -v a="$a" -v b="$b" 'BEGIN { split(a, x); split(b, y);
-		t = y[2] - x[2]; printf "%.3f\n", (t > 0 ? (y[1] - x[1]) / t : 0) }'
+	i1=$(awk -v c="cpu$RELAY_CPU" '$1 == c { print $5 + $6 }' /proc/stat)
+	t1=$(date +%s.%N)
+	# idle + iowait (exact on a tickless kernel, USER_HZ units) against
+	# the wall clock, as esg-bench-rtpload gen counts busy
+	awk -v i0="$i0" -v i1="$i1" -v t0="$t0" -v t1="$t1" \
+		-v hz="$(getconf CLK_TCK)" 'BEGIN { b = 1 - (i1 - i0) / hz / (t1 - t0);
+		printf "%.3f\n", (b < 0 ? 0 : b) }'
 }
 
 # ---- rtpengine --------------------------------------------------------
@@ -487,6 +496,26 @@ for p in d.get("ports", []):
 print(json.dumps(out))'
 }
 
+# ---- kernel: the reference ------------------------------------------------
+#
+# Linux's own IPv4 forwarding in the relay namespace (no NAT, no port
+# rewrite: not an RTP relay). It tells what the kernel's per-packet path
+# costs on the relay core, and what the load CPU can offer and take: a
+# ramp that ends on "generator" or "loss" with the relay core not full is
+# the harness's own limit.
+
+# kernel_calls CALLS: streams straight to the receiver through the router.
+kernel_calls() {
+	STREAMS=$DIR/streams.txt
+	ip netns exec "$NS_RLY" sysctl -qw net.ipv4.ip_forward=1 ||
+		die "ip_forward in $NS_RLY"
+	seq 0 $(($1 - 1)) | awk '{ p = 40000 + 2 * $1;
+		print $1, "192.0.2.10", p, "198.51.100.10", p, "198.51.100.10", p }' \
+		>"$STREAMS"
+}
+
+snap_kernel() { snap_rtpengine; }
+
 # ---- one step, one ramp -------------------------------------------------
 
 # step RELAY CALLS FAMILY RUN RATE: the verdict in $VERDICT, the record
@@ -495,10 +524,13 @@ print(json.dumps(out))'
 step() {
 	local relay=$1 calls=$2 fam=$3 run=$4 rate=$5 rpid
 	local gen=$DIR/gen.json recv=$DIR/recv.json ready=$DIR/recv.ready
-	if [ "$relay" = rtpengine ]; then
+	case $relay in
+	rtpengine)
 		rtpe_start
 		rtpe_calls "$calls" "$fam"
-	fi
+		;;
+	kernel) RELAY_PID=$KSOFTIRQD ;;
+	esac
 	STEP_NO=$((STEP_NO + 1))
 	rm -f "$ready" "$gen" "$recv"
 	ip netns exec "$NS_RCV" "$LOAD_BIN" recv --streams "$STREAMS" \
@@ -614,8 +646,13 @@ for relay in $RELAYS; do
 	topo_up "$relay"
 	[ "$relay" = esg ] && esg_start
 	for fam in $FAMILIES; do
+		if [ "$relay" = kernel ] && [ "$fam" != v4-v4 ]; then
+			log "kernel: IPv4 forwarding only, no $fam"
+			continue
+		fi
 		for calls in $CALLS; do
 			[ "$relay" = esg ] && esg_calls "$calls" "$fam"
+			[ "$relay" = kernel ] && kernel_calls "$calls"
 			prime "$relay" "$calls" "$fam"
 			for run in $(seq "$RUNS"); do
 				ramp "$relay" "$calls" "$fam" "$run"
