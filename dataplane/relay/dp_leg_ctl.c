@@ -44,6 +44,17 @@ cow(struct dp_relay *r, uint32_t id)
 	return c;
 }
 
+/* The live leg id's configuration, copied for a change: -ENOENT for no
+ * such leg, -ENOMEM when no copy is free. */
+static int
+cow_live(struct dp_relay *r, uint32_t id, struct dp_leg_cfg **cp)
+{
+	if (live(r, id) == NULL)
+		return -ENOENT;
+	*cp = cow(r, id);
+	return *cp == NULL ? -ENOMEM : 0;
+}
+
 static void
 timers_set(struct dp_leg_cfg *c, uint32_t idle_ms, uint32_t clock_hz,
 	   uint16_t relatch_ms)
@@ -176,12 +187,11 @@ static int
 leg_mod(struct dp_relay *r, const struct dp_msg_leg_mod *m)
 {
 	struct dp_leg_cfg *c;
+	int err;
 
-	if (live(r, m->leg_id) == NULL)
-		return -ENOENT;
-	c = cow(r, m->leg_id);
-	if (c == NULL)
-		return -ENOMEM;
+	err = cow_live(r, m->leg_id, &c);
+	if (err)
+		return err;
 	c->flags = m->flags;
 	timers_set(c, m->idle_ms, m->clock_hz, m->relatch_ms);
 	r->st[m->leg_id].flags = m->flags;
@@ -311,12 +321,11 @@ static int
 leg_dscp(struct dp_relay *r, const struct dp_msg_leg_dscp *m)
 {
 	struct dp_leg_cfg *c;
+	int err;
 
-	if (live(r, m->leg_id) == NULL)
-		return -ENOENT;
-	c = cow(r, m->leg_id);
-	if (c == NULL)
-		return -ENOMEM;
+	err = cow_live(r, m->leg_id, &c);
+	if (err)
+		return err;
 	c->dscp = m->dscp;
 	dp_leg_cfg_publish(r, m->leg_id, c);
 	return 0;
@@ -326,12 +335,11 @@ static int
 leg_police(struct dp_relay *r, const struct dp_msg_leg_police *m)
 {
 	struct dp_leg_cfg *c;
+	int err;
 
-	if (live(r, m->leg_id) == NULL)
-		return -ENOENT;
-	c = cow(r, m->leg_id);
-	if (c == NULL)
-		return -ENOMEM;
+	err = cow_live(r, m->leg_id, &c);
+	if (err)
+		return err;
 	c->police.pps = m->pps;
 	c->police.burst_pkts = m->burst_pkts;
 	c->police.kbps = m->kbps;
