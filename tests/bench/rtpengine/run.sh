@@ -415,18 +415,23 @@ snap_link() {
 
 # The relay namespace's UDP counters (rtpengine's socket overflows).
 snap_rtpengine() {
-	ip netns exec "$NS_RLY" cat /proc/net/snmp /proc/net/snmp6 |
-		"$PY" -c '
+	ip netns exec "$NS_RLY" cat /proc/net/snmp /proc/net/netstat \
+		/proc/net/snmp6 | "$PY" -c '
 import json, sys
 out = {}
 lines = sys.stdin.read().splitlines()
+# snmp and netstat: a line of names, a line of values, same "Ip:" head
 for i in range(len(lines) - 1):
     a, b = lines[i].split(), lines[i + 1].split()
-    if a and b and a[0] == "Udp:" and b[0] == "Udp:" and not b[1].isalpha():
-        out.update({"udp_" + k: int(v) for k, v in zip(a[1:], b[1:])})
+    if (a and b and a[0] == b[0] and a[0] in ("Ip:", "Udp:", "IpExt:")
+            and len(a) == len(b) and not b[1].isalpha()):
+        pre = a[0][:-1].lower() + "_"
+        out.update({pre + k: int(v) for k, v in zip(a[1:], b[1:])})
+# snmp6: one name and value a line
 for l in lines:
     p = l.split()
-    if len(p) == 2 and p[0].startswith("Udp6") and p[1].isdigit():
+    if (len(p) == 2 and p[1].isdigit() and
+            (p[0].startswith("Udp6") or p[0].startswith("Ip6"))):
         out[p[0]] = int(p[1])
 print(json.dumps(out))'
 }
