@@ -548,14 +548,16 @@ esg_conf_defaults(struct esg_conf *c)
 	c->cp.dp_dead_ms = 1000;
 	c->cp.ping_interval_ms = 1000;
 	c->cp.sip_port = 5060;
+	esg_conf_sip_defaults(&c->sip);
+	esg_conf_prov_defaults(&c->prov);
 }
 
 static int
 parse_root(struct walk *w, json_t *root, struct esg_conf *c)
 {
-	static const char *const keys[] = {"instance",	 "log",
-					   "dataplane",	 "controlplane",
-					   "interfaces", NULL};
+	static const char *const keys[] = {
+		"instance",   "log", "dataplane",    "controlplane",
+		"interfaces", "sip", "provisioning", NULL};
 	json_t *v;
 	int err;
 
@@ -604,6 +606,19 @@ parse_root(struct walk *w, json_t *root, struct esg_conf *c)
 		} else {
 			err = parse_ifaces(w, v, c);
 		}
+	}
+	/* Sections that refer to interfaces come after them. */
+	if (!err && (v = json_object_get(root, "sip")) != NULL) {
+		size_t old = path_push(w, "sip", 0);
+
+		err = esg_conf_sip_parse(w, v, &c->sip, c);
+		path_pop(w, old);
+	}
+	if (!err && (v = json_object_get(root, "provisioning")) != NULL) {
+		size_t old = path_push(w, "provisioning", 0);
+
+		err = esg_conf_prov_parse(w, v, &c->prov, c);
+		path_pop(w, old);
 	}
 	return err;
 }

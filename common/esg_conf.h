@@ -14,6 +14,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "esg_conf_prov.h"
+#include "esg_conf_sip.h"
+
 #define ESG_CONF_MAX_IFACES 16 /* = DP_MAX_PORTS */
 #define ESG_CONF_MAX_ADDRS 8   /* per family per interface */
 #define ESG_CONF_MAX_EAL_ARGS 32
@@ -106,6 +109,8 @@ struct esg_conf {
 	struct esg_conf_controlplane cp;
 	unsigned int nb_ifaces;
 	struct esg_conf_iface iface[ESG_CONF_MAX_IFACES];
+	struct esg_conf_sip sip;   /* "sip": trunk, tenants, limits */
+	struct esg_conf_prov prov; /* "provisioning": DHCP, config file */
 };
 
 /* Load and validate path. On error, err (ESG_CONF_ERR_LEN bytes) reads
