@@ -89,10 +89,10 @@ struct cp_sdp_media {
 	uint16_t nports; /* m=audio 49170/2: 2; otherwise 1 */
 	enum cp_sdp_proto proto;
 	char proto_name[32];
-	bool rtp;	   /* proto is RTP/...: fmts are payload types */
-	bool secure;	   /* RTP/SAVP*, UDP/TLS/RTP/SAVP*: SRTP (later) */
-	unsigned int nfmt; /* fmt tokens on the m= line (>= 1) */
-	struct cp_sdp_pt pts[CP_SDP_MAX_FMT]; /* rtp only: in m= order */
+	bool rtp;	       /* proto is RTP/...: fmts are payload types */
+	bool secure;	       /* RTP/SAVP*, UDP/TLS/RTP/SAVP*: SRTP (later) */
+	unsigned int nfmt;     /* fmt tokens on the m= line (>= 1) */
+	struct cp_sdp_pt *pts; /* rtp only: nfmt entries, in m= order */
 	struct cp_sdp_conn conn; /* media-level c=; see cp_sdp_conn() */
 	bool rtcp;		 /* a=rtcp (RFC 3605) given */
 	uint16_t rtcp_port;
