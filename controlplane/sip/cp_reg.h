@@ -172,5 +172,24 @@ uint64_t cp_reg_backoff_ms(unsigned int min_s, unsigned int max_s,
  * UDP transaction time (Timer F, 32 s) still ends before expiry.
  */
 uint64_t cp_reg_refresh_ms(uint32_t granted_s);
+/*
+ * The trunk status transitions the driver applies (cp_reg_trunk.c), with
+ * now and rnd as inputs: a 2xx granting granted_s seconds; a failure
+ * (final response code, or code 0 with a transport error err) that
+ * schedules the next attempt by cp_reg_backoff_ms(). Both return the
+ * delay in ms until the next REGISTER.
+ */
+uint64_t cp_reg_status_ok(struct cp_reg_status *st, uint64_t now,
+			  uint32_t granted_s);
+uint64_t cp_reg_status_fail(struct cp_reg_status *st, uint64_t now,
+			    uint16_t code, int err, unsigned int min_s,
+			    unsigned int max_s, uint32_t rnd);
+/*
+ * The keep-alive status after an OPTIONS sent at sent_ms ended at now:
+ * any response (code) means up, err (no response) means down. Returns
+ * true when the state changed (the caller logs it).
+ */
+bool cp_reg_ka_result(struct cp_reg_ka_status *ka, uint64_t sent_ms,
+		      uint64_t now, uint16_t code, int err);
 
 #endif
