@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Helpers of the registration tests (test_cp_reg*.c): a libre-based mock
+ * of the operator's registrar and proxy (digest 401 then 200, or a fixed
+ * refusal; OPTIONS answered), the ESG side (a SIP stack with cp_reg on
+ * 127.0.0.1), a phone (a raw UDP socket) and a bounded wait.
+ */
+#ifndef TEST_CP_REG_MOCK_H
+#define TEST_CP_REG_MOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <re.h>
+
+#include "sip/cp_reg.h"
+
+#define REALM "op.example"
+#define TRUNK_USER "+4930123400"
+#define TRUNK_PASS "secret"
+#define PHONE_PASS "bobpw"
+
+struct mock {
+	struct sip *sip;
+	struct sip_lsnr *lsnr;
+	struct sa addr;
+	uint16_t fail_code; /* answer every REGISTER with this, 0 = normal */
+	uint32_t grant_s;   /* expiry granted in the 200 */
+	unsigned int registers, authed, options;
+	char callid[128];
+	uint32_t cseq;
+	char from_tag[64];
+	char contact[256];
+	char to[128];
+	char ruri[128];
+	char route[128];
+	uint32_t expires;
+	bool had_auth;
+};
+
+struct esg {
+	struct sip *sip;
+	struct sip_lsnr *lsnr;
+	struct sa addr;
+	struct cp_reg *reg;
+	struct esg_conf conf;
+};
+
+struct phone {
+	int fd;
+	struct sa addr;
+	char buf[4096];
+	ssize_t len;
+};
+
+void mock_open(struct mock *m);
+void mock_close(struct mock *m);
+/* One LAN and one WAN interface, both 127.0.0.1/8; one tenant. */
+void esg_conf(struct esg *e, const struct mock *m, enum esg_reg_mode mode);
+void esg_open(struct esg *e);
+void esg_close(struct esg *e);
+/* Run the loop until pred(arg) holds or ms pass; returns pred(arg). */
+bool wait_for(bool (*pred)(const void *), const void *arg, uint32_t ms);
+void phone_open(struct phone *p, const char *ip);
+void phone_close(struct phone *p);
+/* Send a REGISTER from p to e; the decoded answer, NULL if none came. */
+struct sip_msg *phone_register(struct phone *p, const struct esg *e,
+			       const char *user, const char *callid,
+			       uint32_t cseq, const char *contact,
+			       const char *extra);
+const char *hdr_val(const struct sip_msg *msg, const char *name, char *buf,
+		    size_t sz);
+
+#endif
