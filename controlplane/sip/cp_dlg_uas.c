@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* UAS side of cp_dlg.h: accept, 1xx (RFC 3262 reliable), 2xx until ACK,
+ * CANCEL, PRACK. */
+#include <string.h>
+
+#include "cp_dlg_int.h"
+
+static void
+reply_dst(struct sa *dst, const struct sip_msg *msg)
+{
+	struct pl rp;
+
+	sip_reply_addr(dst, msg,
+		       msg_param_exists(&msg->via.params, "rport", &rp) == 0);
+}
+
+/* RFC 3261 9.2: libre's server transaction answered the CANCEL 200; the
+ * INVITE gets 487 (terminate) and the owner hears CLOSE_CANCEL. */
+static void
+cancel_h(void *arg)
+{
+	struct cp_dlg *dlg = arg;
+
+	cp_dlg_terminate(dlg, CP_DLG_CLOSE_CANCEL, 0, NULL, true);
+}
+
+/* Only 100rel and timer are extensions we implement (RFC 3261 8.2.2.3). */
+static bool
+unsupported_h(const struct sip_hdr *hdr, const struct sip_msg *msg, void *arg)
+{
+	struct pl *bad = arg;
+
+	(void)msg;
+	if (pl_strcasecmp(&hdr->val, "100rel") == 0 ||
+	    pl_strcasecmp(&hdr->val, "timer") == 0)
+		return false;
+	*bad = hdr->val;
+	return true;
+}
+
+int
+cp_dlg_accept(struct cp_dlg **dlgp, struct cp_dlgsock *ds,
+	      const struct sip_msg *msg, const struct cp_dlg_prm *prm,
+	      const struct cp_dlg_handlers *h, void *arg)
+{
+	const struct cp_dlg_prm dprm = {0};
+	const struct sip_hdr *ct;
+	struct sip_addr addr;
+	struct cp_dlg *dlg = NULL;
+	struct pl body, bad;
+	uint32_t se = 0;
+	bool uac_ref = false, has_ref = false;
+	int err;
+
+	if (dlgp == NULL || ds == NULL || msg == NULL || !msg->req)
+		return EINVAL;
+	if (prm == NULL)
+		prm = &dprm;
+	ct = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	if (!pl_isset(&msg->from.tag) || ct == NULL ||
+	    sip_addr_decode(&addr, &ct->val) != 0)
+		return EBADMSG;
+	if (sip_msg_hdr_apply(msg, true, SIP_HDR_REQUIRE, unsupported_h,
+			      &bad) != NULL ||
+	    (!prm->rel100 && cp_dlg_has_opt(msg, SIP_HDR_REQUIRE, "100rel"))) {
+		if (prm->rel100 ||
+		    !cp_dlg_has_opt(msg, SIP_HDR_REQUIRE, "100rel"))
+			(void)sip_treplyf(NULL, NULL, ds->sip, msg, false, 420,
+					  "Bad Extension",
+					  "Unsupported: %r\r\n"
+					  "Content-Length: 0\r\n\r\n",
+					  &bad);
+		else
+			(void)sip_treplyf(NULL, NULL, ds->sip, msg, false, 420,
+					  "Bad Extension",
+					  "Unsupported: 100rel\r\n"
+					  "Content-Length: 0\r\n\r\n");
+		return ENOTSUP;
+	}
+	/* RFC 4028 8.1: too small an interval is refused 422 with ours */
+	err = cp_dlg_se_check_req(ds, msg, prm->min_se_s, &se, &uac_ref,
+				  &has_ref);
+	if (err == ERANGE) {
+		(void)sip_treplyf(NULL, NULL, ds->sip, msg, false, 422,
+				  "Session Interval Too Small",
+				  "Min-SE: %u\r\nContent-Length: 0\r\n\r\n",
+				  prm->min_se_s < 90 ? 90 : prm->min_se_s);
+		return ERANGE;
+	}
+	if (err)
+		return EBADMSG;
+
+	err = cp_dlg_alloc(&dlg, ds, false, h, arg, prm->cuser);
+	if (err)
+		return err;
+	if (prm->hdrs != NULL)
+		err = str_dup(&dlg->hdrs, prm->hdrs);
+	err |= pl_strdup(&dlg->ruri, &addr.auri);
+	if (err)
+		goto out;
+	err = sip_dialog_accept(&dlg->sdlg, msg);
+	if (err)
+		goto out;
+	dlg->update_ok = prm->update;
+	dlg->rel_ok = prm->rel100 &&
+		      (cp_dlg_has_opt(msg, SIP_HDR_SUPPORTED, "100rel") ||
+		       cp_dlg_has_opt(msg, SIP_HDR_REQUIRE, "100rel"));
+	dlg->rel_required = cp_dlg_has_opt(msg, SIP_HDR_REQUIRE, "100rel");
+	dlg->invite_offer = cp_dlg_msg_sdp(msg, &body) == 0;
+	if (dlg->invite_offer)
+		cp_dlg_set_rsdp(dlg, &body);
+	dlg->min_se = prm->min_se_s < 90 ? 90 : prm->min_se_s;
+	dlg->se_cfg = prm->se_s;
+	cp_dlg_peer_caps(dlg, msg);
+	cp_dlg_se_from_req(dlg, msg);
+	/* RFC 3262 3: the first RSeq is random in 1..2^31-1 */
+	dlg->rseq = ds->randh(ds->rarg) % 0x7fffffffu;
+	dlg->imsg = mem_ref((void *)msg);
+	err = sip_strans_alloc(&dlg->st, ds->sip, msg, cancel_h, dlg);
+	if (err)
+		goto out;
+	hash_append(ds->ht, hash_joaat_pl(&msg->callid), &dlg->he, dlg);
+	ds->c.dialogs++;
+	/* RFC 3261 8.2.6.1 / 13.3.1.1: 100 Trying at once */
+	err = sip_treply(&dlg->st, ds->sip, msg, 100, "Trying");
+	if (err) {
+		cp_dlg_terminate(dlg, CP_DLG_CLOSE_ERROR, 0, NULL, false);
+		return err;
+	}
+	*dlgp = dlg;
+	return 0;
+out:
+	mem_deref(dlg);
+	return err;
+}
+
+/* RFC 3262 3: retransmit at T1, 2T1, 4T1...; after 64*T1 without PRACK the
+ * INVITE is rejected with a 5xx. */
+static void
+rel_tmr_h(void *arg)
+{
+	struct cp_dlg *dlg = arg;
+	struct cp_dlgsock *ds = dlg->ds;
+
+	if (dlg->rel_mb == NULL)
+		return;
+	dlg->rel_elapsed += dlg->rel_ival;
+	if (dlg->rel_elapsed >= 64 * ds->t.t1_ms) {
+		dlg->rel_mb = mem_deref(dlg->rel_mb);
+		(void)cp_dlg_reply_body(dlg, &dlg->st, NULL, dlg->imsg, 504,
+					"Server Time-out", dlg->hdrs, NULL,
+					false);
+		cp_dlg_terminate(dlg, CP_DLG_CLOSE_TIMEOUT, 0, NULL, true);
+		return;
+	}
+	(void)sip_send(ds->sip, dlg->imsg->sock, dlg->imsg->tp, &dlg->rel_dst,
+		       dlg->rel_mb);
+	ds->c.retrans_1xx++;
+	dlg->rel_ival *= 2;
+	tmr_start(&dlg->tmr_rel, dlg->rel_ival, rel_tmr_h, dlg);
+}
+
+int
+cp_dlg_progress(struct cp_dlg *dlg, uint16_t scode, const char *reason,
+		struct mbuf *sdp, bool reliable)
+{
+	struct mbuf *hb = NULL, *mb = NULL;
+	int err;
+
+	if (dlg == NULL || scode <= 100 || scode > 199 || reason == NULL)
+		return EINVAL;
+	if (dlg->state == DLG_TERMINATED)
+		return ENOTCONN;
+	if (dlg->uac || dlg->st == NULL)
+		return EPROTO;
+	/* RFC 3262 4: with Require: 100rel every provisional is reliable */
+	reliable = dlg->rel_required || (reliable && dlg->rel_ok);
+	if (reliable && dlg->rel_mb != NULL)
+		return EBUSY; /* RFC 3262 3: one unPRACKed at a time */
+	hb = mbuf_alloc(256);
+	if (hb == NULL)
+		return ENOMEM;
+	err = mbuf_write_str(hb, cp_dlg_allow(dlg));
+	if (reliable) {
+		dlg->rseq++;
+		err |= mbuf_printf(hb, "Require: 100rel\r\nRSeq: %u\r\n",
+				   dlg->rseq);
+	}
+	if (dlg->hdrs != NULL)
+		err |= mbuf_write_str(hb, dlg->hdrs);
+	err |= mbuf_write_u8(hb, 0);
+	if (err)
+		goto out;
+	err = cp_dlg_reply_body(dlg, &dlg->st, reliable ? &mb : NULL, dlg->imsg,
+				scode, reason, (char *)hb->buf, sdp, true);
+	if (err)
+		goto out;
+	if (sdp != NULL && sdp->end > 0)
+		cp_dlg_set_lsdp(dlg, sdp);
+	if (reliable) {
+		dlg->rel_mb = mb;
+		mb = NULL;
+		dlg->rel_offer = !dlg->invite_offer && sdp != NULL;
+		reply_dst(&dlg->rel_dst, dlg->imsg);
+		dlg->rel_ival = dlg->ds->t.t1_ms;
+		dlg->rel_elapsed = 0;
+		tmr_start(&dlg->tmr_rel, dlg->rel_ival, rel_tmr_h, dlg);
+	}
+out:
+	mem_deref(hb);
+	mem_deref(mb);
+	return err;
+}
+
+/* RFC 3261 13.3.1.4: the 2xx is retransmitted T1, 2T1... capped at T2
+ * until the ACK; no ACK within 64*T1: the dialog is ended with BYE. */
+static void
+ok_tmr_h(void *arg)
+{
+	struct cp_dlg *dlg = arg;
+	struct cp_dlgsock *ds = dlg->ds;
+
+	if (dlg->ok_mb == NULL)
+		return;
+	dlg->ok_elapsed += dlg->ok_ival;
+	if (dlg->ok_elapsed >= 64 * ds->t.t1_ms) {
+		dlg->ok_mb = mem_deref(dlg->ok_mb);
+		(void)cp_dlg_send_bye(dlg);
+		cp_dlg_terminate(dlg, CP_DLG_CLOSE_TIMEOUT, 0, NULL, true);
+		return;
+	}
+	(void)sip_send(ds->sip, dlg->ok_sock, dlg->ok_tp, &dlg->ok_dst,
+		       dlg->ok_mb);
+	ds->c.retrans_2xx++;
+	dlg->ok_ival = MIN(2 * dlg->ok_ival, ds->t.t2_ms);
+	tmr_start(&dlg->tmr_ok, dlg->ok_ival, ok_tmr_h, dlg);
+}
+
+/* A 200 to an INVITE (initial or re-INVITE) with our Contact, Allow,
+ * Supported, session timer headers and sdp, kept for retransmission. */
+int
+cp_dlg_send_2xx(struct cp_dlg *dlg, struct sip_strans **stp,
+		const struct sip_msg *msg, const struct mbuf *sdp, bool initial)
+{
+	struct mbuf *hb, *mb = NULL;
+	int err;
+
+	hb = mbuf_alloc(512);
+	if (hb == NULL)
+		return ENOMEM;
+	err = mbuf_write_str(hb, cp_dlg_allow(dlg));
+	err |= mbuf_write_str(hb, dlg->update_ok || dlg->rel_ok
+					  ? "Supported: timer, 100rel\r\n"
+					  : "Supported: timer\r\n");
+	err |= cp_dlg_se_print(hb, dlg, false);
+	if (initial && dlg->hdrs != NULL)
+		err |= mbuf_write_str(hb, dlg->hdrs);
+	err |= mbuf_write_u8(hb, 0);
+	if (err)
+		goto out;
+	err = cp_dlg_reply_body(dlg, stp, &mb, msg, 200, "OK", (char *)hb->buf,
+				sdp, true);
+	if (err)
+		goto out;
+	mem_deref(dlg->ok_mb);
+	dlg->ok_mb = mb;
+	mb = NULL;
+	reply_dst(&dlg->ok_dst, msg);
+	dlg->ok_sock = msg->sock;
+	dlg->ok_tp = msg->tp;
+	dlg->ok_cseq = msg->cseq.num;
+	dlg->ok_initial = initial;
+	dlg->ok_ival = dlg->ds->t.t1_ms;
+	dlg->ok_elapsed = 0;
+	tmr_start(&dlg->tmr_ok, dlg->ok_ival, ok_tmr_h, dlg);
+	if (sdp != NULL && sdp->end > 0)
+		cp_dlg_set_lsdp(dlg, sdp);
+	cp_dlg_se_start(dlg);
+out:
+	mem_deref(hb);
+	mem_deref(mb);
+	return err;
+}
+
+int
+cp_dlg_answer_invite(struct cp_dlg *dlg, struct mbuf *sdp)
+{
+	int err;
+
+	if (dlg == NULL)
+		return EINVAL;
+	if (dlg->state == DLG_TERMINATED)
+		return ENOTCONN;
+	if (dlg->uac || dlg->st == NULL)
+		return EPROTO;
+	/* a reliable 1xx still out stops with the final response */
+	tmr_cancel(&dlg->tmr_rel);
+	dlg->rel_mb = mem_deref(dlg->rel_mb);
+	dlg->ok_offer = !dlg->invite_offer && sdp != NULL && !dlg->rel_offer;
+	err = cp_dlg_send_2xx(dlg, &dlg->st, dlg->imsg, sdp, true);
+	if (err)
+		return err;
+	dlg->state = DLG_CONFIRMED;
+	return 0;
+}
+
+/* The ACK of our 2xx (RFC 3261 13.3.1.4): stop retransmitting; it carries
+ * the answer when our 2xx carried the offer. */
+void
+cp_dlg_uas_ack(struct cp_dlg *dlg, const struct sip_msg *msg)
+{
+	struct pl body;
+	const struct pl *b = NULL;
+	bool offer = dlg->ok_offer, initial = dlg->ok_initial;
+
+	if (dlg->ok_mb == NULL || msg->cseq.num != dlg->ok_cseq)
+		return; /* a retransmitted ACK */
+	tmr_cancel(&dlg->tmr_ok);
+	dlg->ok_mb = mem_deref(dlg->ok_mb);
+	dlg->ok_offer = false;
+	if (offer && cp_dlg_msg_sdp(msg, &body) == 0) {
+		b = &body;
+		cp_dlg_set_rsdp(dlg, b);
+	}
+	if (initial) {
+		if (dlg->h.estabh != NULL)
+			dlg->h.estabh(dlg, msg, b, dlg->arg);
+	} else if (offer && dlg->h.answerh != NULL) {
+		dlg->h.answerh(dlg, 200, msg, b, dlg->arg);
+	}
+}
+
+/* RFC 3262 4: a PRACK whose RAck names our unPRACKed 1xx stops its
+ * retransmission and is answered 200; another one gets 481. */
+void
+cp_dlg_uas_prack(struct cp_dlg *dlg, const struct sip_msg *msg)
+{
+	struct sip *sip = dlg->ds->sip;
+	const struct sip_hdr *rack = sip_msg_hdr(msg, SIP_HDR_RACK);
+	struct pl rs, cs, met, body, w1, w2;
+	bool offer = dlg->rel_offer;
+
+	if (rack == NULL || re_regex(rack->val.p, rack->val.l,
+				     "[0-9]+[ \t]+[0-9]+[ \t]+[^ \t]+", &rs,
+				     &w1, &cs, &w2, &met) != 0) {
+		dlg->ds->c.malformed++;
+		(void)sip_treply(NULL, sip, msg, 400, "Bad RAck");
+		return;
+	}
+	if (dlg->uac || dlg->rel_mb == NULL || pl_u32(&rs) != dlg->rseq ||
+	    pl_u32(&cs) != dlg->imsg->cseq.num ||
+	    pl_strcasecmp(&met, "INVITE") != 0) {
+		(void)sip_treply(NULL, sip, msg, 481,
+				 "Call/Transaction Does Not Exist");
+		return;
+	}
+	tmr_cancel(&dlg->tmr_rel);
+	dlg->rel_mb = mem_deref(dlg->rel_mb);
+	dlg->rel_offer = false;
+	(void)sip_treply(NULL, sip, msg, 200, "OK");
+	if (offer && cp_dlg_msg_sdp(msg, &body) == 0) {
+		cp_dlg_set_rsdp(dlg, &body);
+		if (dlg->h.answerh != NULL)
+			dlg->h.answerh(dlg, 200, msg, &body, dlg->arg);
+	}
+}
