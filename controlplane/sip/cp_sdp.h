@@ -149,10 +149,11 @@ const struct cp_sdp_conn *cp_sdp_conn(const struct cp_sdp *sdp, unsigned int i);
 bool cp_sdp_rejected(const struct cp_sdp *sdp, unsigned int i);
 /*
  * Where stream i wants its media: rtp = connection address and m= port;
- * rtcp = the a=rtcp port and address (RFC 3605), else the RTP address and
- * port + 1 (RFC 3550 11), else with rtcp-mux the RTP address and port
- * (RFC 5761). ENOENT: rejected, no address, or unspecified (0.0.0.0 hold:
- * nothing is to be sent to it).
+ * rtcp = with a=rtcp-mux the RTP address and port (RFC 5761 5.1.3: what
+ * an answer with mux means; an offer's fallback a=rtcp is in
+ * cp_sdp_media()), else the a=rtcp port and address (RFC 3605), else the
+ * RTP address and port + 1 (RFC 3550 11). ENOENT: rejected, no address,
+ * or unspecified (0.0.0.0 hold: nothing is to be sent to it).
  */
 int cp_sdp_remote(const struct cp_sdp *sdp, unsigned int i, struct sa *rtp,
 		  struct sa *rtcp);

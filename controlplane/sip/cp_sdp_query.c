@@ -93,17 +93,19 @@ cp_sdp_remote(const struct cp_sdp *sdp, unsigned int i, struct sa *rtp,
 	}
 	if (rtcp == NULL)
 		return 0;
-	if (m->rtcp) {
+	*rtcp = c->addr;
+	if (m->rtcp_mux) {
+		/* RFC 5761 5.1.3: muxed, RTCP goes to the RTP port; an
+		 * offer's a=rtcp is the fallback without mux. */
+		sa_set_port(rtcp, m->port);
+	} else if (m->rtcp) {
 		/* RFC 3605 2.1: the address defaults to the stream's. */
 		*rtcp = m->rtcp_conn.set ? m->rtcp_conn.addr : c->addr;
 		sa_set_port(rtcp, m->rtcp_port);
 	} else {
-		*rtcp = c->addr;
-		/* RFC 5761 5.1.1 mux: RTCP on the RTP port; else RFC 3550
-		 * 11: the next port (65535 has none: left at 0). */
-		sa_set_port(rtcp, m->rtcp_mux	    ? m->port
-				  : m->port < 65535 ? (uint16_t)(m->port + 1)
-						    : 0);
+		/* RFC 3550 11: the next port (65535 has none: left 0). */
+		sa_set_port(rtcp,
+			    m->port < 65535 ? (uint16_t)(m->port + 1) : 0);
 	}
 	return 0;
 }
