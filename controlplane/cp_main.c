@@ -2,8 +2,10 @@
 /*
  * esg-controlplane: loads the configuration, attaches to esg-dataplane's
  * segment (waiting for it, following its restarts), pushes the interface
- * addresses, and serves SIP OPTIONS on the own addresses. One libre event
- * loop, no EAL. See docs/controlplane.md.
+ * addresses, and serves SIP on the own addresses: OPTIONS always, and with
+ * a "sip" section the B2BUA (registration, admission, input guard, calls
+ * with media anchored in the dataplane). One libre event loop, no EAL.
+ * See docs/controlplane.md, docs/b2bua.md.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +23,9 @@
 #include "dp_shm.h"
 #include "esg_conf.h"
 #include "media/cp_leg.h"
+#include "sip/cp_b2bua.h"
+#include "sip/cp_cac.h"
+#include "sip/cp_reg.h"
 #include "sip/cp_sip.h"
 
 /*
@@ -39,6 +44,9 @@ struct cp {
 	struct cp_dp *dp;
 	struct cp_leg_tbl *legs; /* media legs installed in the dataplane */
 	struct cp_sip *sip;
+	struct cp_reg *reg;	/* registrations */
+	struct cp_cac *cac;	/* call admission */
+	struct cp_b2bua *b2bua; /* calls */
 	struct tmr poll;
 	int exit_code;
 };
@@ -120,6 +128,41 @@ sip_start(struct cp *cp)
 			    CP_SIP_RETRY_MS);
 }
 
+/* Every SIP request: the B2BUA; what it leaves, the OPTIONS responder. */
+static bool
+sip_req_h(const struct sip_msg *msg, void *arg)
+{
+	struct cp *cp = arg;
+
+	return cp_b2bua_request(cp->b2bua, msg);
+}
+
+static int
+b2bua_start(struct cp *cp)
+{
+	struct cp_b2bua_cfg bc;
+	struct sip *sip = cp_sip_stack(cp->sip);
+	int err;
+
+	err = cp_reg_alloc(&cp->reg, sip, &cp->conf, cp->conf.cp.sip_port);
+	if (err)
+		return err;
+	err = cp_cac_alloc(&cp->cac, &cp->conf.sip, tmr_jiffies() * 1000000ULL);
+	if (err)
+		return err;
+	memset(&bc, 0, sizeof(bc));
+	bc.conf = &cp->conf;
+	bc.sip = sip;
+	bc.legs = cp->legs;
+	bc.reg = cp->reg;
+	bc.cac = cp->cac;
+	err = cp_b2bua_alloc(&cp->b2bua, &bc);
+	if (err)
+		return err;
+	cp_sip_set_handler(cp->sip, sip_req_h, NULL, cp, CP_B2BUA_ALLOW);
+	return cp_reg_start(cp->reg);
+}
+
 static int
 dp_start(struct cp *cp)
 {
@@ -171,6 +214,14 @@ run(struct cp *cp)
 			cp->exit_code = 1;
 			goto out;
 		}
+		if (cp->conf.sip.enabled) {
+			err = b2bua_start(cp);
+			if (err) {
+				cp_err("B2BUA: %s", strerror(err));
+				cp->exit_code = 1;
+				goto out;
+			}
+		}
 	}
 	tmr_start(&cp->poll, 0, poll_h, cp);
 	cp_notice("started (instance %s, %u interfaces, SIP port %u)",
@@ -185,13 +236,22 @@ run(struct cp *cp)
 	cp_dp_log_counters(cp->dp);
 	if (cp->sip != NULL)
 		cp_sip_log_counters(cp->sip);
+	if (cp->b2bua != NULL)
+		cp_b2bua_log_counters(cp->b2bua);
+	if (cp->reg != NULL)
+		cp_reg_log_status(cp->reg);
 out:
 	tmr_cancel(&cp->poll);
-	cp->sip = mem_deref(cp->sip);
 	/* Legs stay in the dataplane: media flows on until the next control
-	 * plane takes over. The link goes first (it points to the table). */
+	 * plane takes over (the table sends nothing once closed, so the
+	 * calls freed next delete none). The link goes first (it points to
+	 * the table). */
 	if (cp->legs != NULL)
 		cp_leg_tbl_close(cp->legs);
+	cp->b2bua = mem_deref(cp->b2bua);
+	cp->reg = mem_deref(cp->reg);
+	cp->cac = mem_deref(cp->cac);
+	cp->sip = mem_deref(cp->sip);
 	cp->dp = mem_deref(cp->dp); /* detaches */
 	cp->legs = mem_deref(cp->legs);
 	libre_close();

@@ -233,24 +233,31 @@ cp_route_in_range(const struct esg_conf_numrange *r, const struct pl *num)
 	return strcmp(d, lo) >= 0 && strcmp(d, hi) <= 0;
 }
 
+bool
+cp_route_tenant_has(const struct esg_conf_tenant *t, const struct pl *num)
+{
+	unsigned int j;
+
+	for (j = 0; j < t->nb_numbers; j++)
+		if (cp_route_in_range(&t->numbers[j], num))
+			return true;
+	return false;
+}
+
 int
 cp_route_number(const struct esg_conf_sip *s, const struct pl *num,
 		unsigned int *tenantp)
 {
 	char d[ESG_CONF_E164_LEN];
-	unsigned int i, j;
+	unsigned int i;
 	bool plus;
 
 	if (num == NULL || digits(num, d, sizeof(d), &plus) != 0)
 		return EINVAL;
 	for (i = 0; i < s->nb_tenants; i++) {
-		const struct esg_conf_tenant *t = &s->tenant[i];
-
-		for (j = 0; j < t->nb_numbers; j++) {
-			if (cp_route_in_range(&t->numbers[j], num)) {
-				*tenantp = i;
-				return 0;
-			}
+		if (cp_route_tenant_has(&s->tenant[i], num)) {
+			*tenantp = i;
+			return 0;
 		}
 	}
 	return ENOENT;

@@ -48,6 +48,8 @@ int cp_route_number(const struct esg_conf_sip *s, const struct pl *num,
 		    unsigned int *tenantp);
 /* Is num inside r (same rules)? */
 bool cp_route_in_range(const struct esg_conf_numrange *r, const struct pl *num);
+/* Is num one of tenant t's "numbers"? */
+bool cp_route_tenant_has(const struct esg_conf_tenant *t, const struct pl *num);
 /* The proxy of s as an address in family af (AF_UNSPEC: its own), port
  * default 5060. EAFNOSUPPORT: a name or another family (the caller
  * resolves names through libre's DNS). */

@@ -23,6 +23,10 @@ struct cp_sip {
 	unsigned int nb;
 	struct cp_sip_bind b[CP_SIP_MAX_ADDRS];
 	struct cp_sip_counters c;
+	cp_sip_req_h *reqh;
+	cp_sip_bound_h *boundh;
+	void *arg;
+	const char *allow;
 };
 
 static void
@@ -42,7 +46,11 @@ request_h(const struct sip_msg *msg, void *arg)
 {
 	struct cp_sip *cs = arg;
 
-	cp_sip_options_handle(cs->sip, msg, &cs->c);
+	if (cs->reqh != NULL && cs->reqh(msg, cs->arg)) {
+		cs->c.requests++;
+		return true;
+	}
+	cp_sip_options_handle(cs->sip, msg, &cs->c, cs->allow);
 	return true;
 }
 
@@ -57,6 +65,8 @@ try_bind(struct cp_sip *cs, struct cp_sip_bind *b)
 	if (err == 0) {
 		b->bound = true;
 		cp_info("SIP: listening on udp %s", addr);
+		if (cs->boundh != NULL)
+			cs->boundh(&b->addr, cs->arg);
 		return;
 	}
 	if (err != b->last_err)
@@ -117,6 +127,28 @@ cp_sip_alloc(struct cp_sip **csp, const struct sa *addrs, unsigned int n,
 out:
 	mem_deref(cs);
 	return err;
+}
+
+void
+cp_sip_set_handler(struct cp_sip *cs, cp_sip_req_h *reqh,
+		   cp_sip_bound_h *boundh, void *arg, const char *allow)
+{
+	unsigned int i;
+
+	cs->reqh = reqh;
+	cs->boundh = boundh;
+	cs->arg = arg;
+	cs->allow = allow;
+	/* addresses bound before the handler came */
+	for (i = 0; boundh != NULL && i < cs->nb; i++)
+		if (cs->b[i].bound)
+			boundh(&cs->b[i].addr, arg);
+}
+
+struct sip *
+cp_sip_stack(const struct cp_sip *cs)
+{
+	return cs->sip;
 }
 
 unsigned int

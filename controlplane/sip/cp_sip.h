@@ -2,8 +2,9 @@
 /*
  * The SIP endpoint of the control plane: libre's SIP stack over UDP on
  * every own address of the ESG (reached through the kernel exception
- * interfaces). For now it answers OPTIONS (RFC 3261 11.2) and refuses the
- * rest; it is the seed of the B2BUA (issue 4). See docs/controlplane.md.
+ * interfaces). Requests go to the B2BUA when one is wired
+ * (cp_sip_set_handler); what it does not take, the responder answers:
+ * OPTIONS (RFC 3261 11.2) and refusals. See docs/controlplane.md.
  *
  * An own address may not be in the kernel yet (the exception interface is
  * created by the dataplane; an IPv6 address is tentative until DAD ends):
@@ -33,20 +34,33 @@ struct cp_sip_counters {
 
 struct cp_sip;
 
+/* The B2BUA's entry (cp_main.c wires cp_b2bua_request()): true when it
+ * consumed the request; the rest the OPTIONS responder answers. */
+typedef bool(cp_sip_req_h)(const struct sip_msg *msg, void *arg);
+/* An address was bound (the first time), e.g. to probe it. */
+typedef void(cp_sip_bound_h)(const struct sa *addr, void *arg);
+
 /*
  * Listen on UDP port at each of addrs (n <= CP_SIP_MAX_ADDRS); addresses
  * that cannot be bound now are retried every retry_ms.
  */
 int cp_sip_alloc(struct cp_sip **csp, const struct sa *addrs, unsigned int n,
 		 uint16_t port, uint32_t retry_ms);
+/* Requests go to reqh first; allow is the Allow header value the
+ * responder then advertises (NULL: "OPTIONS"). boundh may be NULL. */
+void cp_sip_set_handler(struct cp_sip *cs, cp_sip_req_h *reqh,
+			cp_sip_bound_h *boundh, void *arg, const char *allow);
+/* The libre stack (the B2BUA and registration send on it). */
+struct sip *cp_sip_stack(const struct cp_sip *cs);
 /* How many of the addresses are bound. */
 unsigned int cp_sip_bound(const struct cp_sip *cs);
 const struct cp_sip_counters *cp_sip_counters(const struct cp_sip *cs);
 void cp_sip_log_counters(const struct cp_sip *cs);
 
 /* The request handler of the responder (cp_sip_options.c): answers msg
- * on sip and counts in c. Always consumes the request. */
+ * on sip and counts in c; allow: the methods served (NULL: OPTIONS).
+ * Always consumes the request. */
 void cp_sip_options_handle(struct sip *sip, const struct sip_msg *msg,
-			   struct cp_sip_counters *c);
+			   struct cp_sip_counters *c, const char *allow);
 
 #endif

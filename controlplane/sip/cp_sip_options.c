@@ -60,10 +60,13 @@ reply_done(int err, const struct sip_msg *msg, uint16_t scode,
 
 void
 cp_sip_options_handle(struct sip *sip, const struct sip_msg *msg,
-		      struct cp_sip_counters *c)
+		      struct cp_sip_counters *c, const char *allow)
 {
 	const struct sip_hdr *req;
 	int err;
+
+	if (allow == NULL)
+		allow = CP_SIP_ALLOW;
 
 	c->requests++;
 	/* RFC 3261 17.1.1.3: an ACK is never answered. */
@@ -97,11 +100,12 @@ cp_sip_options_handle(struct sip *sip, const struct sip_msg *msg,
 		 * with Allow, Accept, Accept-Encoding and Accept-Language. */
 		c->options++;
 		err = sip_treplyf(NULL, NULL, sip, msg, false, 200, "OK",
-				  "Allow: " CP_SIP_ALLOW "\r\n"
+				  "Allow: %s\r\n"
 				  "Accept: application/sdp\r\n"
 				  "Accept-Encoding: identity\r\n"
 				  "Accept-Language: en\r\n"
-				  "Content-Length: 0\r\n\r\n");
+				  "Content-Length: 0\r\n\r\n",
+				  allow);
 		reply_done(err, msg, 200, c);
 		return;
 	}
@@ -110,15 +114,17 @@ cp_sip_options_handle(struct sip *sip, const struct sip_msg *msg,
 		c->not_allowed++;
 		err = sip_treplyf(NULL, NULL, sip, msg, false, 405,
 				  "Method Not Allowed",
-				  "Allow: " CP_SIP_ALLOW "\r\n"
-				  "Content-Length: 0\r\n\r\n");
+				  "Allow: %s\r\n"
+				  "Content-Length: 0\r\n\r\n",
+				  allow);
 		reply_done(err, msg, 405, c);
 		return;
 	}
 	/* RFC 3261 21.5.2: 501 for a method the server does not recognise. */
 	c->not_impl++;
 	err = sip_treplyf(NULL, NULL, sip, msg, false, 501, "Not Implemented",
-			  "Allow: " CP_SIP_ALLOW "\r\n"
-			  "Content-Length: 0\r\n\r\n");
+			  "Allow: %s\r\n"
+			  "Content-Length: 0\r\n\r\n",
+			  allow);
 	reply_done(err, msg, 501, c);
 }

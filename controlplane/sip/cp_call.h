@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Inside the B2BUA (cp_b2bua.c, cp_call.c, cp_call_sdp.c): one struct
+ * cp_call per call, two sides. Side A is the side the INVITE came from
+ * (its dialog is our UAS dialog), side B the side we call (our UAC
+ * INVITE, and the dialog of the fork that answered). Not a public API.
+ */
+#ifndef CP_CALL_H
+#define CP_CALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <re.h>
+
+#include "cp_b2bua.h"
+#include "cp_call_media.h"
+#include "cp_dlg.h"
+#include "cp_route.h"
+#include "cp_sdp.h"
+
+#define CP_CALL_USER 64
+#define CP_CALL_URI 256
+
+struct cp_b2bua {
+	struct cp_b2bua_cfg cfg;
+	const struct esg_conf *conf;
+	struct cp_dlgsock *ds;
+	struct cp_ports *ports[ESG_CONF_MAX_IFACES]; /* per interface */
+	struct list calls;
+	uint64_t next_id;
+	struct cp_b2bua_counters c;
+};
+
+enum cp_call_state {
+	CP_CALL_CALLING,   /* INVITE sent to B, no answer */
+	CP_CALL_CONNECTED, /* B answered 2xx; A's ACK may be pending */
+	CP_CALL_ENDED,
+};
+
+/* Who owes an answer to an offer in flight. */
+enum cp_call_oa {
+	CP_OA_IDLE,
+	CP_OA_RELAY, /* side oa_from offered; we offered on to the other */
+	CP_OA_LOCAL, /* we offered to oa_from alone (re-INVITE w/o SDP) */
+};
+
+struct cp_call_side {
+	struct cp_dlg *dlg;	  /* A: our UAS dialog; B: the answered fork */
+	enum cp_route_side where; /* LAN or WAN */
+	int iface;
+	int af;		  /* signalling (and first media) family */
+	struct sa media;  /* own media address toward it */
+	uint64_t sess_id; /* our o= toward it (RFC 3264 5) */
+	uint64_t sess_ver;
+	char user[CP_CALL_USER]; /* its number (From for A, To for B) */
+};
+
+struct cp_call {
+	struct le le;
+	struct cp_b2bua *b;
+	uint64_t id;
+	unsigned int tenant;
+	enum cp_call_state state;
+	struct cp_call_side side[2];
+	struct cp_inv *inv; /* B: our INVITE until answered or failed */
+	struct cp_cmedia *media;
+	bool late_offer;  /* A's INVITE had no SDP */
+	bool cac_held;	  /* admitted: cp_cac_release() owed */
+	bool early_sdp_a; /* an early answer went to A already */
+	enum cp_call_oa oa;
+	enum cp_side oa_from;
+	bool oa_update; /* the pending offer came in an UPDATE */
+	struct tmr noans;
+	struct tmr endt; /* an end decided inside a leg event */
+	enum cp_b2bua_end end_why;
+	struct list relays; /* in-dialog requests relayed, unanswered */
+	uint64_t t_start_ms, t_answer_ms;
+};
+
+/* cp_call.c */
+/* The handlers of both sides' dialogs; arg is the call. */
+extern const struct cp_dlg_handlers cp_call_handlers;
+/* A new call in b's list (active), its media with mcfg; the owner fills
+ * in the sides and starts the dialogs. */
+int cp_call_alloc(struct cp_call **callp, struct cp_b2bua *b,
+		  unsigned int tenant, const struct cp_cmedia_cfg *mcfg);
+/* sip.timers.no_answer_s: 480 to A and CANCEL to B when it passes. */
+void cp_call_noans_start(struct cp_call *call, uint32_t secs);
+/* End the call: the other dialog(s) ended, media freed, counted. */
+void cp_call_end(struct cp_call *call, enum cp_b2bua_end why);
+
+/* cp_call_sdp.c */
+/* The cp_cmedia view of the parsed SDP of one side. EBADMSG: too many
+ * streams or a stream without address. */
+int cp_call_sdp_rems(const struct cp_sdp *sdp, struct cp_cmedia_rem *r,
+		     unsigned int *np);
+/* Parse a body. EBADMSG (the caller answers 488). */
+int cp_call_sdp_parse(struct cp_call *call, const struct pl *body,
+		      struct cp_sdp **sdpp);
+/* The offer body from side from: legs made, rewritten toward the other
+ * side into *mbp. */
+int cp_call_sdp_offer(struct cp_call *call, enum cp_side from,
+		      const struct pl *body, struct mbuf **mbp);
+/* The answer body from side from: legs set (final or early), rewritten
+ * toward the other side into *mbp. */
+int cp_call_sdp_answer(struct cp_call *call, enum cp_side from,
+		       const struct pl *body, bool final, struct mbuf **mbp);
+/* Our own offer toward side to from what we last sent it (a re-INVITE
+ * without SDP from it: RFC 3261 14.2, RFC 3264 8). */
+int cp_call_sdp_reoffer(struct cp_call *call, enum cp_side to,
+			struct mbuf **mbp);
+
+#endif
