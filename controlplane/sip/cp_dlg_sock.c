@@ -98,7 +98,7 @@ cp_dlgsock_request(struct cp_dlgsock *ds, const struct sip_msg *msg)
 	dlg = cp_dlg_find(ds, msg);
 	if (method_is(msg, "ACK")) {
 		/* ACK of a 2xx (the strans layer keeps non-2xx ACKs) */
-		if (dlg != NULL && !dlg->uac) {
+		if (dlg != NULL) {
 			mem_ref(dlg);
 			cp_dlg_uas_ack(dlg, msg);
 			mem_deref(dlg);
