@@ -231,8 +231,11 @@ uint32_t cp_dlgsock_count(const struct cp_dlgsock *ds);
 /*
  * Take a new INVITE: creates the dialog (the To-tag is libre's msg->tag),
  * keeps the INVITE server transaction and sends 100 Trying. EBADMSG: no
- * Contact or no From-tag (the caller answers 400). The INVITE's SDP, if
- * any, is the owner's to read (cp_dlg_msg_sdp). dlgp: see lifetime above.
+ * Contact or no From-tag, or a malformed Session-Expires (the caller
+ * answers 400). Answered here, no dialog: ENOTSUP (420 Bad Extension for a
+ * Require other than 100rel/timer, or 100rel when prm.rel100 is false) and
+ * ERANGE (RFC 4028 8.1: 422 with our Min-SE). The INVITE's SDP, if any, is
+ * the owner's to read (cp_dlg_msg_sdp). dlgp: see lifetime above.
  */
 int cp_dlg_accept(struct cp_dlg **dlgp, struct cp_dlgsock *ds,
 		  const struct sip_msg *msg, const struct cp_dlg_prm *prm,
