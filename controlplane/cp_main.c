@@ -112,20 +112,26 @@ static int
 sip_start(struct cp *cp)
 {
 	struct sa addrs[CP_SIP_MAX_ADDRS];
+	unsigned int grp[CP_SIP_MAX_ADDRS];
 	unsigned int i, j, n = 0;
 
 	memset(addrs, 0, sizeof(addrs)); /* sa_set_in6 sets no flowinfo */
 	for (i = 0; i < cp->conf.nb_ifaces; i++) {
 		const struct esg_conf_iface *ifc = &cp->conf.iface[i];
 
-		for (j = 0; j < ifc->nb_addr4 && n < CP_SIP_MAX_ADDRS; j++)
+		/* one libre stack per interface (cp_sip.h) */
+		for (j = 0; j < ifc->nb_addr4 && n < CP_SIP_MAX_ADDRS; j++) {
+			grp[n] = i;
 			sa_set_in(&addrs[n++], ntohl(ifc->addr4[j].u.v4.s_addr),
 				  0);
-		for (j = 0; j < ifc->nb_addr6 && n < CP_SIP_MAX_ADDRS; j++)
+		}
+		for (j = 0; j < ifc->nb_addr6 && n < CP_SIP_MAX_ADDRS; j++) {
+			grp[n] = i;
 			sa_set_in6(&addrs[n++], ifc->addr6[j].u.v6.s6_addr, 0);
+		}
 	}
-	return cp_sip_alloc(&cp->sip, addrs, n, cp->conf.cp.sip_port,
-			    CP_SIP_RETRY_MS);
+	return cp_sip_alloc_groups(&cp->sip, addrs, grp, n,
+				   cp->conf.cp.sip_port, CP_SIP_RETRY_MS);
 }
 
 /* Every SIP request: the B2BUA; what it leaves, the OPTIONS responder. */
@@ -141,7 +147,11 @@ static int
 b2bua_start(struct cp *cp)
 {
 	struct cp_b2bua_cfg bc;
-	struct sip *sip = cp_sip_stack(cp->sip);
+	/* Registration talks to the operator: the WAN interface's stack
+	 * (a REGISTER from the LAN is answered on the socket it came in). */
+	struct sip *sip =
+		cp_sip_stack_of(cp->sip, (unsigned int)cp->conf.sip.wan_iface);
+	unsigned int i;
 	int err;
 
 	err = cp_reg_alloc(&cp->reg, sip, &cp->conf, cp->conf.cp.sip_port);
@@ -152,7 +162,8 @@ b2bua_start(struct cp *cp)
 		return err;
 	memset(&bc, 0, sizeof(bc));
 	bc.conf = &cp->conf;
-	bc.sip = sip;
+	for (i = 0; i < cp->conf.nb_ifaces && i < ESG_CONF_MAX_IFACES; i++)
+		bc.sip[i] = cp_sip_stack_of(cp->sip, i);
 	bc.legs = cp->legs;
 	bc.reg = cp->reg;
 	bc.cac = cp->cac;

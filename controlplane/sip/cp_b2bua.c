@@ -60,9 +60,10 @@ destructor(void *arg)
 	/* Shutdown: calls are forgotten, no BYE (the next control plane
 	 * cannot take the dialogs over, but media flows until then). */
 	list_flush(&b->calls);
-	b->ds = mem_deref(b->ds);
-	for (i = 0; i < ESG_CONF_MAX_IFACES; i++)
+	for (i = 0; i < ESG_CONF_MAX_IFACES; i++) {
+		b->ds[i] = mem_deref(b->ds[i]);
 		b->ports[i] = mem_deref(b->ports[i]);
+	}
 }
 
 int
@@ -72,8 +73,7 @@ cp_b2bua_alloc(struct cp_b2bua **bp, const struct cp_b2bua_cfg *cfg)
 	unsigned int i;
 	int err;
 
-	if (bp == NULL || cfg == NULL || cfg->conf == NULL ||
-	    cfg->sip == NULL || cfg->legs == NULL)
+	if (bp == NULL || cfg == NULL || cfg->conf == NULL || cfg->legs == NULL)
 		return EINVAL;
 	b = mem_zalloc(sizeof(*b), destructor);
 	if (b == NULL)
@@ -81,11 +81,15 @@ cp_b2bua_alloc(struct cp_b2bua **bp, const struct cp_b2bua_cfg *cfg)
 	b->cfg = *cfg;
 	b->conf = cfg->conf;
 	list_init(&b->calls);
-	err = cp_dlgsock_alloc(&b->ds, cfg->sip, NULL, b);
-	if (err)
-		goto out;
-	if (cfg->timers != NULL)
-		cp_dlgsock_set_timers(b->ds, cfg->timers);
+	for (i = 0; i < b->conf->nb_ifaces; i++) {
+		if (cfg->sip[i] == NULL)
+			continue;
+		err = cp_dlgsock_alloc(&b->ds[i], cfg->sip[i], NULL, b);
+		if (err)
+			goto out;
+		if (cfg->timers != NULL)
+			cp_dlgsock_set_timers(b->ds[i], cfg->timers);
+	}
 	for (i = 0; i < b->conf->nb_ifaces; i++) {
 		err = cp_ports_alloc(&b->ports[i], b->conf->dp.media_port_min,
 				     b->conf->dp.media_port_max);
@@ -117,12 +121,24 @@ user_copy(char *dst, size_t size, const struct pl *user)
 	dst[n] = '\0';
 }
 
+/* The stack of the interface msg arrived on. */
+static struct sip *
+stack_of(const struct cp_b2bua *b, const struct sip_msg *msg)
+{
+	int i = cp_route_iface(b->conf, &msg->dst);
+
+	return i >= 0 && i < ESG_CONF_MAX_IFACES ? b->cfg.sip[i] : NULL;
+}
+
 static int
 reply(struct cp_b2bua *b, const struct sip_msg *msg, uint16_t scode,
       const char *reason, const char *hdrs)
 {
-	(void)b;
-	return sip_treplyf(NULL, NULL, b->cfg.sip, msg, false, scode, reason,
+	struct sip *sip = stack_of(b, msg);
+
+	if (sip == NULL)
+		return ENOENT;
+	return sip_treplyf(NULL, NULL, sip, msg, false, scode, reason,
 			   "%sContent-Length: 0\r\n\r\n",
 			   hdrs != NULL ? hdrs : "");
 }
@@ -350,6 +366,8 @@ call_start(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int t,
 	err = media_side(b, &mc.side[CP_SIDE_A], aif, sa_af(&msg->dst), t);
 	if (!err)
 		err = media_side(b, &mc.side[CP_SIDE_B], o->iface, o->af, t);
+	if (!err && b->ds[o->iface] == NULL) /* media_side checked iface */
+		err = ENOENT;
 	if (!err)
 		err = cp_call_alloc(&call, b, t, &mc);
 	if (err) {
@@ -365,7 +383,7 @@ call_start(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int t,
 		  &mc.side[CP_SIDE_B].addr, o->user);
 	prm_common(b, &ap);
 	ap.cuser = "esg";
-	err = cp_dlg_accept(&call->side[CP_SIDE_A].dlg, b->ds, msg, &ap,
+	err = cp_dlg_accept(&call->side[CP_SIDE_A].dlg, b->ds[aif], msg, &ap,
 			    &cp_call_handlers, call);
 	if (err) {
 		reply(b, msg, err == EBADMSG ? 400 : 500,
@@ -392,8 +410,8 @@ call_start(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int t,
 	bp.auth_pass = o->auth_pass;
 	bp.cuser = o->cuser;
 	bp.hdrs = o->hdrs[0] != '\0' ? o->hdrs : NULL;
-	err = cp_dlg_invite(&call->inv, b->ds, &bp, mb, &cp_call_handlers,
-			    call);
+	err = cp_dlg_invite(&call->inv, b->ds[o->iface], &bp, mb,
+			    &cp_call_handlers, call);
 	mem_deref(mb);
 	if (err) {
 		code = 503;
@@ -491,9 +509,16 @@ invite_new(struct cp_b2bua *b, const struct sip_msg *msg)
 bool
 cp_b2bua_request(struct cp_b2bua *b, const struct sip_msg *msg)
 {
+	struct cp_dlgsock *ds;
+	int i;
+
 	if (b == NULL || msg == NULL)
 		return false;
-	if (cp_dlgsock_request(b->ds, msg))
+	i = cp_route_iface(b->conf, &msg->dst);
+	ds = i >= 0 && i < ESG_CONF_MAX_IFACES ? b->ds[i] : NULL;
+	if (ds == NULL)
+		return false; /* not an address of ours with SIP */
+	if (cp_dlgsock_request(ds, msg))
 		return true;
 	if (b->cfg.reg != NULL && cp_reg_request(b->cfg.reg, msg))
 		return true;

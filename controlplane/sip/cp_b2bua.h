@@ -32,7 +32,9 @@ struct cp_dlg_timers;
 
 struct cp_b2bua_cfg {
 	const struct esg_conf *conf; /* kept by pointer: must outlive b */
-	struct sip *sip;
+	/* The libre stack of each interface (cp_sip_stack_of), NULL for one
+	 * without SIP: a side's requests leave from its own stack. */
+	struct sip *sip[ESG_CONF_MAX_IFACES];
 	struct cp_leg_tbl *legs;
 	struct cp_reg *reg; /* registrations; NULL: static routing only */
 	struct cp_cac *cac; /* admission; NULL: no limits */

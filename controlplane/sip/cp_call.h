@@ -25,7 +25,7 @@
 struct cp_b2bua {
 	struct cp_b2bua_cfg cfg;
 	const struct esg_conf *conf;
-	struct cp_dlgsock *ds;
+	struct cp_dlgsock *ds[ESG_CONF_MAX_IFACES];  /* per interface */
 	struct cp_ports *ports[ESG_CONF_MAX_IFACES]; /* per interface */
 	struct list calls;
 	uint64_t next_id;

@@ -9,15 +9,29 @@
 /* libre transaction hash sizes: a responder needs few buckets. */
 #define CP_SIP_HASH 16
 
+struct cp_sip;
+
+/* One libre stack: the addresses of one group (an interface). libre
+ * 1.1.0 sends a request from the first transport of the destination's
+ * family, whatever the route: one stack per interface is what keeps a
+ * request toward the WAN from leaving with a LAN Via and source address
+ * (docs/b2bua.md "Topology hiding"). */
+struct cp_sip_grp {
+	struct cp_sip *cs;
+	unsigned int id;
+	struct sip *sip;
+	struct sip_lsnr *lsnr;
+};
+
 struct cp_sip_bind {
 	struct sa addr;
+	unsigned int grp;
 	bool bound;
 	int last_err; /* logged once per distinct error */
 };
 
 struct cp_sip {
-	struct sip *sip;
-	struct sip_lsnr *lsnr;
+	struct cp_sip_grp g[CP_SIP_MAX_GROUPS];
 	struct tmr retry;
 	uint32_t retry_ms;
 	unsigned int nb;
@@ -33,24 +47,28 @@ static void
 destructor(void *arg)
 {
 	struct cp_sip *cs = arg;
+	unsigned int i;
 
 	tmr_cancel(&cs->retry);
-	cs->lsnr = mem_deref(cs->lsnr);
-	if (cs->sip != NULL)
-		sip_close(cs->sip, true); /* drop transactions now */
-	cs->sip = mem_deref(cs->sip);
+	for (i = 0; i < CP_SIP_MAX_GROUPS; i++) {
+		cs->g[i].lsnr = mem_deref(cs->g[i].lsnr);
+		if (cs->g[i].sip != NULL)
+			sip_close(cs->g[i].sip, true); /* drop transactions */
+		cs->g[i].sip = mem_deref(cs->g[i].sip);
+	}
 }
 
 static bool
 request_h(const struct sip_msg *msg, void *arg)
 {
-	struct cp_sip *cs = arg;
+	struct cp_sip_grp *g = arg;
+	struct cp_sip *cs = g->cs;
 
 	if (cs->reqh != NULL && cs->reqh(msg, cs->arg)) {
 		cs->c.requests++;
 		return true;
 	}
-	cp_sip_options_handle(cs->sip, msg, &cs->c, cs->allow);
+	cp_sip_options_handle(g->sip, msg, &cs->c, cs->allow);
 	return true;
 }
 
@@ -61,7 +79,7 @@ try_bind(struct cp_sip *cs, struct cp_sip_bind *b)
 	int err;
 
 	re_snprintf(addr, sizeof(addr), "%J", &b->addr);
-	err = sip_transp_add(cs->sip, SIP_TRANSP_UDP, &b->addr);
+	err = sip_transp_add(cs->g[b->grp].sip, SIP_TRANSP_UDP, &b->addr);
 	if (err == 0) {
 		b->bound = true;
 		cp_info("SIP: listening on udp %s", addr);
@@ -93,32 +111,52 @@ retry_h(void *arg)
 		tmr_start(&cs->retry, cs->retry_ms, retry_h, cs);
 }
 
+static int
+grp_open(struct cp_sip *cs, unsigned int id)
+{
+	struct cp_sip_grp *g = &cs->g[id];
+	int err;
+
+	if (g->sip != NULL)
+		return 0;
+	g->cs = cs;
+	g->id = id;
+	err = sip_alloc(&g->sip, NULL, CP_SIP_HASH, CP_SIP_HASH, CP_SIP_HASH,
+			"esg", NULL, NULL);
+	if (err)
+		return err;
+	return sip_listen(&g->lsnr, g->sip, true, request_h, g);
+}
+
 int
-cp_sip_alloc(struct cp_sip **csp, const struct sa *addrs, unsigned int n,
-	     uint16_t port, uint32_t retry_ms)
+cp_sip_alloc_groups(struct cp_sip **csp, const struct sa *addrs,
+		    const unsigned int *groups, unsigned int n, uint16_t port,
+		    uint32_t retry_ms)
 {
 	struct cp_sip *cs;
 	unsigned int i;
-	int err;
+	int err = 0;
 
 	if (csp == NULL || (addrs == NULL && n > 0) || n > CP_SIP_MAX_ADDRS ||
 	    retry_ms == 0)
 		return EINVAL;
+	for (i = 0; groups != NULL && i < n; i++)
+		if (groups[i] >= CP_SIP_MAX_GROUPS)
+			return EINVAL;
 	cs = mem_zalloc(sizeof(*cs), destructor);
 	if (cs == NULL)
 		return ENOMEM;
 	tmr_init(&cs->retry);
 	cs->retry_ms = retry_ms;
 	cs->nb = n;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !err; i++) {
 		cs->b[i].addr = addrs[i];
+		cs->b[i].grp = groups != NULL ? groups[i] : 0;
 		sa_set_port(&cs->b[i].addr, port);
+		err = grp_open(cs, cs->b[i].grp);
 	}
-	err = sip_alloc(&cs->sip, NULL, CP_SIP_HASH, CP_SIP_HASH, CP_SIP_HASH,
-			"esg", NULL, NULL);
-	if (err)
-		goto out;
-	err = sip_listen(&cs->lsnr, cs->sip, true, request_h, cs);
+	if (!err)
+		err = grp_open(cs, 0); /* the default stack, even unbound */
 	if (err)
 		goto out;
 	retry_h(cs); /* first attempt now, the rest on the timer */
@@ -127,6 +165,13 @@ cp_sip_alloc(struct cp_sip **csp, const struct sa *addrs, unsigned int n,
 out:
 	mem_deref(cs);
 	return err;
+}
+
+int
+cp_sip_alloc(struct cp_sip **csp, const struct sa *addrs, unsigned int n,
+	     uint16_t port, uint32_t retry_ms)
+{
+	return cp_sip_alloc_groups(csp, addrs, NULL, n, port, retry_ms);
 }
 
 void
@@ -148,7 +193,13 @@ cp_sip_set_handler(struct cp_sip *cs, cp_sip_req_h *reqh,
 struct sip *
 cp_sip_stack(const struct cp_sip *cs)
 {
-	return cs->sip;
+	return cs->g[0].sip;
+}
+
+struct sip *
+cp_sip_stack_of(const struct cp_sip *cs, unsigned int group)
+{
+	return group < CP_SIP_MAX_GROUPS ? cs->g[group].sip : NULL;
 }
 
 unsigned int

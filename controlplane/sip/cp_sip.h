@@ -20,6 +20,7 @@
 #include <re.h>
 
 #define CP_SIP_MAX_ADDRS 64
+#define CP_SIP_MAX_GROUPS 16 /* = ESG_CONF_MAX_IFACES */
 
 struct cp_sip_counters {
 	uint64_t requests;    /* requests handed to us by libre */
@@ -46,12 +47,19 @@ typedef void(cp_sip_bound_h)(const struct sa *addr, void *arg);
  */
 int cp_sip_alloc(struct cp_sip **csp, const struct sa *addrs, unsigned int n,
 		 uint16_t port, uint32_t retry_ms);
+/* The same with one libre stack per group (groups[i] < CP_SIP_MAX_GROUPS:
+ * the interface of addrs[i]): a request a stack sends leaves from its
+ * group's address (libre 1.1.0 takes the first transport of the family). */
+int cp_sip_alloc_groups(struct cp_sip **csp, const struct sa *addrs,
+			const unsigned int *groups, unsigned int n,
+			uint16_t port, uint32_t retry_ms);
 /* Requests go to reqh first; allow is the Allow header value the
  * responder then advertises (NULL: "OPTIONS"). boundh may be NULL. */
 void cp_sip_set_handler(struct cp_sip *cs, cp_sip_req_h *reqh,
 			cp_sip_bound_h *boundh, void *arg, const char *allow);
-/* The libre stack (the B2BUA and registration send on it). */
+/* The libre stack of group 0 / of a group (NULL: none). */
 struct sip *cp_sip_stack(const struct cp_sip *cs);
+struct sip *cp_sip_stack_of(const struct cp_sip *cs, unsigned int group);
 /* How many of the addresses are bound. */
 unsigned int cp_sip_bound(const struct cp_sip *cs);
 const struct cp_sip_counters *cp_sip_counters(const struct cp_sip *cs);
