@@ -21,22 +21,8 @@
 
 #include "cp_sdp_int.h"
 
-struct tok {
-	const char *p;
-	size_t l;
-};
-
-struct pctx {
-	struct cp_sdp *sdp;
-	char *why;
-	size_t whylen;
-	unsigned int idx;	/* line being parsed, 0 first */
-	struct cp_sdp_media *m; /* current m= section, NULL: session */
-	bool seen_o, seen_s, seen_t;
-};
-
-static int
-bad(struct pctx *px, const char *fmt, ...)
+int
+cp_sdp_bad(struct cp_sdp_pctx *px, const char *fmt, ...)
 {
 	char msg[CP_SDP_WHY_LEN];
 	va_list ap;
@@ -51,8 +37,8 @@ bad(struct pctx *px, const char *fmt, ...)
 }
 
 /* The next token of s[*pos..len) separated by spaces; false at the end. */
-static bool
-tok_next(const char *s, size_t len, size_t *pos, struct tok *t)
+bool
+cp_sdp_tok_next(const char *s, size_t len, size_t *pos, struct cp_sdp_tok *t)
 {
 	size_t i = *pos;
 
@@ -68,21 +54,21 @@ tok_next(const char *s, size_t len, size_t *pos, struct tok *t)
 	return true;
 }
 
-static bool
-tok_eq(const struct tok *t, const char *s)
+bool
+cp_sdp_tok_eq(const struct cp_sdp_tok *t, const char *s)
 {
 	return t->l == strlen(s) && memcmp(t->p, s, t->l) == 0;
 }
 
 static bool
-tok_caseeq(const struct tok *t, const char *s)
+tok_caseeq(const struct cp_sdp_tok *t, const char *s)
 {
 	return t->l == strlen(s) && strncasecmp(t->p, s, t->l) == 0;
 }
 
 /* Decimal digits only, at most 20, no overflow, <= max. */
-static bool
-num_parse(const char *p, size_t l, uint64_t max, uint64_t *v)
+bool
+cp_sdp_num(const char *p, size_t l, uint64_t max, uint64_t *v)
 {
 	uint64_t n = 0;
 	size_t i;
@@ -102,8 +88,8 @@ num_parse(const char *p, size_t l, uint64_t max, uint64_t *v)
 	return true;
 }
 
-static void
-tok_copy(char *dst, size_t dlen, const struct tok *t)
+void
+cp_sdp_tok_copy(char *dst, size_t dlen, const struct cp_sdp_tok *t)
 {
 	size_t l = t->l < dlen - 1 ? t->l : dlen - 1;
 
@@ -119,12 +105,12 @@ mcast_suffix_ok(const char *p, size_t l, int af)
 	uint64_t v;
 
 	if (sl == NULL)
-		return num_parse(p, l, af == AF_INET ? 255 : 65535, &v) &&
+		return cp_sdp_num(p, l, af == AF_INET ? 255 : 65535, &v) &&
 		       (af == AF_INET || v > 0);
 	if (af != AF_INET)
 		return false;
-	return num_parse(p, (size_t)(sl - p), 255, &v) &&
-	       num_parse(sl + 1, l - (size_t)(sl - p) - 1, 65535, &v) && v > 0;
+	return cp_sdp_num(p, (size_t)(sl - p), 255, &v) &&
+	       cp_sdp_num(sl + 1, l - (size_t)(sl - p) - 1, 65535, &v) && v > 0;
 }
 
 /*
@@ -132,20 +118,21 @@ mcast_suffix_ok(const char *p, size_t l, int af)
  * into c; NULL or the reason it is refused. Only numeric addresses: the
  * ESG sends media to them (a name would need DNS on the call path).
  */
-static const char *
-addr_parse(struct cp_sdp_conn *c, const struct tok *net,
-	   const struct tok *atype, const struct tok *addr, bool mcast_ok)
+const char *
+cp_sdp_addr_parse(struct cp_sdp_conn *c, const struct cp_sdp_tok *net,
+		  const struct cp_sdp_tok *atype, const struct cp_sdp_tok *addr,
+		  bool mcast_ok)
 {
 	char str[INET6_ADDRSTRLEN];
 	const char *sl;
 	uint8_t a[16];
 	size_t al;
 
-	if (!tok_eq(net, "IN"))
+	if (!cp_sdp_tok_eq(net, "IN"))
 		return "unknown nettype (RFC 8866 5.7: IN)";
-	if (tok_eq(atype, "IP4"))
+	if (cp_sdp_tok_eq(atype, "IP4"))
 		c->af = AF_INET;
-	else if (tok_eq(atype, "IP6"))
+	else if (cp_sdp_tok_eq(atype, "IP6"))
 		c->af = AF_INET6;
 	else
 		return "unknown addrtype (RFC 8866 5.7: IP4, IP6)";
@@ -178,30 +165,30 @@ addr_parse(struct cp_sdp_conn *c, const struct tok *net,
 /* o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>
  * (RFC 8866 5.2). The address may be a name: it is replaced anyway. */
 static int
-origin_parse(struct pctx *px, const char *v, size_t vl)
+origin_parse(struct cp_sdp_pctx *px, const char *v, size_t vl)
 {
 	struct cp_sdp_origin_info *o = &px->sdp->origin;
-	struct tok t[7];
+	struct cp_sdp_tok t[7];
 	size_t pos = 0;
 	unsigned int n = 0;
 
-	while (n < 7 && tok_next(v, vl, &pos, &t[n]))
+	while (n < 7 && cp_sdp_tok_next(v, vl, &pos, &t[n]))
 		n++;
 	if (n != 6)
-		return bad(px, "o= needs 6 fields (RFC 8866 5.2)");
-	tok_copy(o->user, sizeof(o->user), &t[0]);
-	if (!num_parse(t[1].p, t[1].l, UINT64_MAX, &o->sess_id) ||
-	    !num_parse(t[2].p, t[2].l, UINT64_MAX, &o->sess_ver))
-		return bad(px, "o= session id or version not numeric");
-	if (!tok_eq(&t[3], "IN"))
-		return bad(px, "o= unknown nettype (RFC 8866 5.2: IN)");
-	if (tok_eq(&t[4], "IP4"))
+		return cp_sdp_bad(px, "o= needs 6 fields (RFC 8866 5.2)");
+	cp_sdp_tok_copy(o->user, sizeof(o->user), &t[0]);
+	if (!cp_sdp_num(t[1].p, t[1].l, UINT64_MAX, &o->sess_id) ||
+	    !cp_sdp_num(t[2].p, t[2].l, UINT64_MAX, &o->sess_ver))
+		return cp_sdp_bad(px, "o= session id or version not numeric");
+	if (!cp_sdp_tok_eq(&t[3], "IN"))
+		return cp_sdp_bad(px, "o= unknown nettype (RFC 8866 5.2: IN)");
+	if (cp_sdp_tok_eq(&t[4], "IP4"))
 		o->af = AF_INET;
-	else if (tok_eq(&t[4], "IP6"))
+	else if (cp_sdp_tok_eq(&t[4], "IP6"))
 		o->af = AF_INET6;
 	else
-		return bad(px, "o= unknown addrtype (RFC 8866 5.2)");
-	tok_copy(o->addr, sizeof(o->addr), &t[5]);
+		return cp_sdp_bad(px, "o= unknown addrtype (RFC 8866 5.2)");
+	cp_sdp_tok_copy(o->addr, sizeof(o->addr), &t[5]);
 	px->seen_o = true;
 	return 0;
 }
@@ -209,24 +196,25 @@ origin_parse(struct pctx *px, const char *v, size_t vl)
 /* c=<nettype> <addrtype> <connection-address> (RFC 8866 5.7): one per
  * level (several at media level are for layered multicast only). */
 static int
-conn_parse(struct pctx *px, struct cp_sdp_line *ln, const char *v, size_t vl)
+conn_parse(struct cp_sdp_pctx *px, struct cp_sdp_line *ln, const char *v,
+	   size_t vl)
 {
 	struct cp_sdp_conn *c = px->m != NULL ? &px->m->conn : &px->sdp->conn;
 	struct cp_sdp_conn nc = {0};
-	struct tok t[4];
+	struct cp_sdp_tok t[4];
 	size_t pos = 0;
 	unsigned int n = 0;
 	const char *err;
 
 	if (c->set)
-		return bad(px, "second c= at the same level");
-	while (n < 4 && tok_next(v, vl, &pos, &t[n]))
+		return cp_sdp_bad(px, "second c= at the same level");
+	while (n < 4 && cp_sdp_tok_next(v, vl, &pos, &t[n]))
 		n++;
 	if (n != 3)
-		return bad(px, "c= needs 3 fields (RFC 8866 5.7)");
-	err = addr_parse(&nc, &t[0], &t[1], &t[2], true);
+		return cp_sdp_bad(px, "c= needs 3 fields (RFC 8866 5.7)");
+	err = cp_sdp_addr_parse(&nc, &t[0], &t[1], &t[2], true);
 	if (err != NULL)
-		return bad(px, "c= %s", err);
+		return cp_sdp_bad(px, "c= %s", err);
 	*c = nc;
 	ln->tag = CP_SDP_L_CONN;
 	return 0;
@@ -289,17 +277,17 @@ static const char *const kinds[] = {
 };
 
 static void
-media_names(struct cp_sdp_media *m, const struct tok *kind,
-	    const struct tok *proto)
+media_names(struct cp_sdp_media *m, const struct cp_sdp_tok *kind,
+	    const struct cp_sdp_tok *proto)
 {
 	size_t i;
 
-	tok_copy(m->kind_name, sizeof(m->kind_name), kind);
+	cp_sdp_tok_copy(m->kind_name, sizeof(m->kind_name), kind);
 	m->kind = CP_SDP_KIND_OTHER;
 	for (i = 0; i < CP_SDP_KIND_OTHER; i++)
-		if (tok_eq(kind, kinds[i]))
+		if (cp_sdp_tok_eq(kind, kinds[i]))
 			m->kind = (enum cp_sdp_kind)i;
-	tok_copy(m->proto_name, sizeof(m->proto_name), proto);
+	cp_sdp_tok_copy(m->proto_name, sizeof(m->proto_name), proto);
 	m->proto = CP_SDP_PROTO_OTHER;
 	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
 		if (tok_caseeq(proto, protos[i].name))
@@ -312,19 +300,20 @@ media_names(struct cp_sdp_media *m, const struct tok *kind,
 
 /* The formats of an RTP m= line: payload types 0..127 (RFC 3551 3). */
 static int
-media_pts(struct pctx *px, struct cp_sdp_media *m, const char *v, size_t vl,
-	  size_t pos)
+media_pts(struct cp_sdp_pctx *px, struct cp_sdp_media *m, const char *v,
+	  size_t vl, size_t pos)
 {
-	struct tok t;
+	struct cp_sdp_tok t;
 	uint64_t pt;
 	unsigned int i = 0;
 
 	m->pts = mem_zalloc(m->nfmt * sizeof(*m->pts), NULL);
 	if (m->pts == NULL)
 		return ENOMEM;
-	while (tok_next(v, vl, &pos, &t)) {
-		if (!num_parse(t.p, t.l, 127, &pt))
-			return bad(px, "m= payload type not 0..127 (RFC 3551)");
+	while (cp_sdp_tok_next(v, vl, &pos, &t)) {
+		if (!cp_sdp_num(t.p, t.l, 127, &pt))
+			return cp_sdp_bad(
+				px, "m= payload type not 0..127 (RFC 3551)");
 		m->pts[i].pt = (uint8_t)pt;
 		pt_static(&m->pts[i]);
 		i++;
@@ -335,41 +324,45 @@ media_pts(struct pctx *px, struct cp_sdp_media *m, const char *v, size_t vl,
 /* m=<media> <port>[/<number of ports>] <proto> <fmt> ... (RFC 8866
  * 5.14). */
 static int
-media_parse(struct pctx *px, const char *v, size_t vl)
+media_parse(struct cp_sdp_pctx *px, const char *v, size_t vl)
 {
 	struct cp_sdp *sdp = px->sdp;
 	struct cp_sdp_media *m = &sdp->media[sdp->nmedia];
-	struct tok kind, port, proto, t;
+	struct cp_sdp_tok kind, port, proto, t;
 	size_t pos = 0, fpos;
 	const char *sl;
 	uint64_t n;
 
 	if (!px->seen_t)
-		return bad(px, "m= before t= (RFC 8866 5.9: t= is mandatory)");
-	if (!tok_next(v, vl, &pos, &kind) || kind.l >= sizeof(m->kind_name))
-		return bad(px, "m= without a media type");
-	if (!tok_next(v, vl, &pos, &port))
-		return bad(px, "m= without a port");
-	if (!tok_next(v, vl, &pos, &proto) || proto.l >= sizeof(m->proto_name))
-		return bad(px, "m= without a proto");
+		return cp_sdp_bad(
+			px, "m= before t= (RFC 8866 5.9: t= is mandatory)");
+	if (!cp_sdp_tok_next(v, vl, &pos, &kind) ||
+	    kind.l >= sizeof(m->kind_name))
+		return cp_sdp_bad(px, "m= without a media type");
+	if (!cp_sdp_tok_next(v, vl, &pos, &port))
+		return cp_sdp_bad(px, "m= without a port");
+	if (!cp_sdp_tok_next(v, vl, &pos, &proto) ||
+	    proto.l >= sizeof(m->proto_name))
+		return cp_sdp_bad(px, "m= without a proto");
 	fpos = pos;
-	while (tok_next(v, vl, &pos, &t))
+	while (cp_sdp_tok_next(v, vl, &pos, &t))
 		m->nfmt++;
 	if (m->nfmt == 0)
-		return bad(px, "m= without formats (RFC 8866 5.14)");
+		return cp_sdp_bad(px, "m= without formats (RFC 8866 5.14)");
 	if (m->nfmt > CP_SDP_MAX_FMT)
-		return bad(px, "m= with more than %u formats", CP_SDP_MAX_FMT);
+		return cp_sdp_bad(px, "m= with more than %u formats",
+				  CP_SDP_MAX_FMT);
 	sl = memchr(port.p, '/', port.l);
-	if (!num_parse(port.p, sl != NULL ? (size_t)(sl - port.p) : port.l,
-		       65535, &n))
-		return bad(px, "m= port not 0..65535");
+	if (!cp_sdp_num(port.p, sl != NULL ? (size_t)(sl - port.p) : port.l,
+			65535, &n))
+		return cp_sdp_bad(px, "m= port not 0..65535");
 	m->port = (uint16_t)n;
 	m->nports = 1;
 	if (sl != NULL) {
-		if (!num_parse(sl + 1, port.l - (size_t)(sl - port.p) - 1,
-			       65535, &n) ||
+		if (!cp_sdp_num(sl + 1, port.l - (size_t)(sl - port.p) - 1,
+				65535, &n) ||
 		    n == 0)
-			return bad(px, "m= bad number of ports");
+			return cp_sdp_bad(px, "m= bad number of ports");
 		m->nports = (uint16_t)n;
 	}
 	media_names(m, &kind, &proto);
@@ -378,206 +371,8 @@ media_parse(struct pctx *px, const char *v, size_t vl)
 	return m->rtp ? media_pts(px, m, v, vl, fpos) : 0;
 }
 
-/* a=rtpmap:<payload type> <encoding name>/<clock rate>[/<encoding
- * parameters>] (RFC 8866 6.6). */
 static int
-rtpmap_parse(struct pctx *px, const char *v, size_t vl)
-{
-	struct cp_sdp_media *m = px->m;
-	const char *sp = memchr(v, ' ', vl), *s1, *s2, *end = v + vl;
-	uint64_t pt, hz, ch = 1;
-	unsigned int i;
-
-	if (sp == NULL || !num_parse(v, (size_t)(sp - v), 127, &pt))
-		return bad(px, "bad a=rtpmap payload type (RFC 8866 6.6)");
-	s1 = memchr(sp, '/', (size_t)(end - sp));
-	if (s1 == NULL || s1 == sp + 1)
-		return bad(px, "bad a=rtpmap encoding (RFC 8866 6.6)");
-	s2 = memchr(s1 + 1, '/', (size_t)(end - s1 - 1));
-	if (!num_parse(s1 + 1, (size_t)((s2 != NULL ? s2 : end) - s1 - 1),
-		       UINT32_MAX, &hz) ||
-	    hz == 0)
-		return bad(px, "bad a=rtpmap clock rate (RFC 8866 6.6)");
-	if (s2 != NULL &&
-	    (!num_parse(s2 + 1, (size_t)(end - s2 - 1), 255, &ch) || ch == 0))
-		return bad(px, "bad a=rtpmap channels (RFC 8866 6.6)");
-	for (i = 0; i < m->nfmt; i++) {
-		struct cp_sdp_pt *p = &m->pts[i];
-		size_t el = (size_t)(s1 - sp - 1);
-
-		if (p->pt != pt)
-			continue;
-		p->rtpmap = true;
-		if (el >= sizeof(p->enc))
-			el = sizeof(p->enc) - 1;
-		memcpy(p->enc, sp + 1, el);
-		p->enc[el] = '\0';
-		p->clock_hz = (uint32_t)hz;
-		p->channels = (uint8_t)ch;
-	}
-	return 0;
-}
-
-/* a=rtcp:<port> [<nettype> <addrtype> <connection-address>] (RFC 3605
- * 2.1). */
-static int
-rtcp_parse(struct pctx *px, const char *v, size_t vl)
-{
-	struct cp_sdp_media *m = px->m;
-	struct tok t[5];
-	size_t pos = 0;
-	unsigned int n = 0;
-	const char *err;
-	uint64_t port;
-
-	if (m->rtcp)
-		return bad(px, "second a=rtcp (RFC 3605 2.1)");
-	while (n < 5 && tok_next(v, vl, &pos, &t[n]))
-		n++;
-	if ((n != 1 && n != 4) || !num_parse(t[0].p, t[0].l, 65535, &port))
-		return bad(px, "bad a=rtcp (RFC 3605 2.1)");
-	if (n == 4) {
-		err = addr_parse(&m->rtcp_conn, &t[1], &t[2], &t[3], false);
-		if (err != NULL)
-			return bad(px, "a=rtcp %s", err);
-	}
-	m->rtcp = true;
-	m->rtcp_port = (uint16_t)port;
-	return 0;
-}
-
-static const struct {
-	const char *name;
-	enum cp_sdp_dir dir;
-} dirs[] = {
-	{"sendrecv", CP_SDP_SENDRECV},
-	{"sendonly", CP_SDP_SENDONLY},
-	{"recvonly", CP_SDP_RECVONLY},
-	{"inactive", CP_SDP_INACTIVE},
-};
-
-/* RFC 8866 6.7: one direction attribute per level. */
-static int
-dir_parse(struct pctx *px, struct cp_sdp_line *ln, enum cp_sdp_dir d, size_t vl)
-{
-	bool *has = px->m != NULL ? &px->m->has_dir : &px->sdp->has_dir;
-
-	if (vl != 0)
-		return bad(px, "direction attribute with a value");
-	if (*has)
-		return bad(px, "second direction attribute (RFC 8866 6.7)");
-	*has = true;
-	if (px->m != NULL)
-		px->m->dir = d;
-	else
-		px->sdp->dir = d;
-	ln->tag = CP_SDP_L_DIR;
-	return 0;
-}
-
-/* ICE (RFC 8839 5): noted, the line is dropped by the writer. */
-static bool
-ice_note(struct pctx *px, const struct tok *name)
-{
-	static const char *const ice[] = {
-		"candidate",	     "ice-ufrag",	  "ice-pwd",
-		"ice-options",	     "end-of-candidates", "ice-lite",
-		"remote-candidates", "ice-mismatch",	  "ice-pacing",
-	};
-	struct cp_sdp_media *m = px->m;
-	size_t i;
-
-	for (i = 0; i < sizeof(ice) / sizeof(ice[0]); i++)
-		if (tok_eq(name, ice[i]))
-			break;
-	if (i == sizeof(ice) / sizeof(ice[0]))
-		return false;
-	px->sdp->ice_any = true;
-	if (tok_eq(name, "ice-lite"))
-		px->sdp->ice_lite = true;
-	if (m == NULL)
-		return true;
-	if (tok_eq(name, "candidate"))
-		m->ncand++;
-	else if (tok_eq(name, "ice-ufrag"))
-		m->ice_ufrag = true;
-	else if (tok_eq(name, "ice-pwd"))
-		m->ice_pwd = true;
-	else if (tok_eq(name, "ice-options"))
-		m->ice_options = true;
-	else if (tok_eq(name, "end-of-candidates"))
-		m->end_of_cand = true;
-	else if (tok_eq(name, "remote-candidates"))
-		m->remote_cands = true;
-	return true;
-}
-
-/* Media-level attributes the model keeps (noted for later issues). */
-static int
-media_attr(struct pctx *px, struct cp_sdp_line *ln, const struct tok *name,
-	   const char *v, size_t vl)
-{
-	struct cp_sdp_media *m = px->m;
-	struct tok t = {v, vl};
-
-	if (tok_eq(name, "rtpmap"))
-		return m->rtp ? rtpmap_parse(px, v, vl) : 0;
-	if (tok_eq(name, "rtcp")) {
-		ln->tag = CP_SDP_L_RTCP;
-		return rtcp_parse(px, v, vl);
-	}
-	if (tok_eq(name, "rtcp-mux") || tok_eq(name, "rtcp-mux-only")) {
-		m->rtcp_mux = true; /* RFC 8858 4: -only implies it */
-		ln->tag = CP_SDP_L_RTCP_MUX;
-	} else if (tok_eq(name, "crypto"))
-		m->ncrypto++;
-	else if (tok_eq(name, "fingerprint"))
-		m->fingerprint = true;
-	else if (tok_eq(name, "setup"))
-		m->setup = true;
-	else if (tok_eq(name, "mid"))
-		tok_copy(m->mid, sizeof(m->mid), &t);
-	return 0;
-}
-
-/* a=<attribute>[:<value>] (RFC 8866 5.13). */
-static int
-attr_parse(struct pctx *px, struct cp_sdp_line *ln, const char *v, size_t vl)
-{
-	const char *colon = memchr(v, ':', vl);
-	struct tok name = {v, colon != NULL ? (size_t)(colon - v) : vl};
-	const char *av = colon != NULL ? colon + 1 : v + vl;
-	size_t avl = colon != NULL ? vl - name.l - 1 : 0;
-	size_t i;
-
-	if (name.l == 0 || memchr(name.p, ' ', name.l) != NULL)
-		return bad(px, "a= without an attribute name (RFC 8866 5.13)");
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (tok_eq(&name, dirs[i].name))
-			return dir_parse(px, ln, dirs[i].dir, avl);
-	if (ice_note(px, &name)) {
-		ln->tag = CP_SDP_L_ICE;
-		return 0;
-	}
-	/* RFC 8843: the ESG anchors every m= on its own ports, so it
-	 * neither offers nor accepts bundling. */
-	if ((tok_eq(&name, "group") && avl >= 6 &&
-	     memcmp(av, "BUNDLE", 6) == 0 && (avl == 6 || av[6] == ' ')) ||
-	    tok_eq(&name, "bundle-only")) {
-		ln->tag = CP_SDP_L_BUNDLE;
-		return 0;
-	}
-	if (px->m != NULL)
-		return media_attr(px, ln, &name, av, avl);
-	/* RFC 3605 2.1: a=rtcp is media-level only; a session-level one
-	 * would name a hidden address: dropped by the writer. */
-	if (tok_eq(&name, "rtcp"))
-		ln->tag = CP_SDP_L_RTCP;
-	return 0;
-}
-
-static int
-line_parse(struct pctx *px, struct cp_sdp_line *ln)
+line_parse(struct cp_sdp_pctx *px, struct cp_sdp_line *ln)
 {
 	static const char order[] = "vos";
 	const char *s = px->sdp->buf + ln->off;
@@ -585,29 +380,32 @@ line_parse(struct pctx *px, struct cp_sdp_line *ln)
 	size_t vl = ln->len - 2u;
 
 	if (ln->len < 2 || s[1] != '=')
-		return bad(px, "not <type>=<value> (RFC 8866 5)");
+		return cp_sdp_bad(px, "not <type>=<value> (RFC 8866 5)");
 	ln->sect = px->m != NULL ? (uint8_t)(px->m - px->sdp->media + 1) : 0;
 	if (px->idx < 3 && s[0] != order[px->idx])
-		return bad(px, "%c= missing (RFC 8866 5: v=, o=, s= first)",
-			   order[px->idx]);
+		return cp_sdp_bad(px,
+				  "%c= missing (RFC 8866 5: v=, o=, s= first)",
+				  order[px->idx]);
 	switch (s[0]) {
 	case 'v':
 		if (px->idx != 0 || vl != 1 || v[0] != '0')
-			return bad(px, "v= not 0 or not first (RFC 8866 5.1)");
+			return cp_sdp_bad(
+				px, "v= not 0 or not first (RFC 8866 5.1)");
 		return 0;
 	case 'o':
 		if (px->idx != 1)
-			return bad(px, "second o= (RFC 8866 5.2)");
+			return cp_sdp_bad(px, "second o= (RFC 8866 5.2)");
 		ln->tag = CP_SDP_L_ORIGIN;
 		return origin_parse(px, v, vl);
 	case 's':
 		if (px->idx != 2)
-			return bad(px, "second s= (RFC 8866 5.3)");
+			return cp_sdp_bad(px, "second s= (RFC 8866 5.3)");
 		px->seen_s = true;
 		return 0;
 	case 't':
 		if (px->m != NULL)
-			return bad(px, "t= inside a m= section (RFC 8866 5)");
+			return cp_sdp_bad(
+				px, "t= inside a m= section (RFC 8866 5)");
 		px->seen_t = true;
 		return 0;
 	case 'c':
@@ -617,7 +415,7 @@ line_parse(struct pctx *px, struct cp_sdp_line *ln)
 		ln->sect = (uint8_t)(px->sdp->nmedia + 1);
 		return media_parse(px, v, vl);
 	case 'a':
-		return attr_parse(px, ln, v, vl);
+		return cp_sdp_attr_parse(px, ln, v, vl);
 	case 'i':
 	case 'u':
 	case 'e':
@@ -630,14 +428,14 @@ line_parse(struct pctx *px, struct cp_sdp_line *ln)
 	default:
 		/* RFC 8866 5: a description with a type letter the parser
 		 * does not understand is ignored as a whole. */
-		return bad(px, "unknown line type (RFC 8866 5)");
+		return cp_sdp_bad(px, "unknown line type (RFC 8866 5)");
 	}
 }
 
 /* Cut the body into lines: CRLF or LF ends a line (RFC 8866 5), every
  * line ends, none holds NUL or a lone CR; empty lines only at the end. */
 static int
-lines_split(struct pctx *px, const char *b, size_t len)
+lines_split(struct cp_sdp_pctx *px, const char *b, size_t len)
 {
 	struct cp_sdp *sdp = px->sdp;
 	size_t start = 0, nl, l, i, n = 0;
@@ -646,7 +444,7 @@ lines_split(struct pctx *px, const char *b, size_t len)
 	for (i = 0; i < len; i++)
 		n += b[i] == '\n';
 	if (n > CP_SDP_MAX_LINES)
-		return bad(px, "more than %u lines", CP_SDP_MAX_LINES);
+		return cp_sdp_bad(px, "more than %u lines", CP_SDP_MAX_LINES);
 	sdp->lines = mem_zalloc((n > 0 ? n : 1) * sizeof(*sdp->lines), NULL);
 	if (sdp->lines == NULL)
 		return ENOMEM;
@@ -654,24 +452,24 @@ lines_split(struct pctx *px, const char *b, size_t len)
 		const char *e = memchr(b + start, '\n', len - start);
 
 		if (e == NULL)
-			return bad(px, "no line end (truncated?)");
+			return cp_sdp_bad(px, "no line end (truncated?)");
 		nl = (size_t)(e - b);
 		l = nl - start;
 		if (l > 0 && b[nl - 1] == '\r')
 			l--;
 		if (l > CP_SDP_MAX_LINE_LEN)
-			return bad(px, "longer than %u bytes",
-				   CP_SDP_MAX_LINE_LEN);
+			return cp_sdp_bad(px, "longer than %u bytes",
+					  CP_SDP_MAX_LINE_LEN);
 		if (memchr(b + start, '\0', l) != NULL)
-			return bad(px, "NUL byte");
+			return cp_sdp_bad(px, "NUL byte");
 		if (memchr(b + start, '\r', l) != NULL)
-			return bad(px, "CR inside a line");
+			return cp_sdp_bad(px, "CR inside a line");
 		if (l == 0) {
 			empty = true;
 			continue;
 		}
 		if (empty)
-			return bad(px, "empty line (RFC 8866 5)");
+			return cp_sdp_bad(px, "empty line (RFC 8866 5)");
 		sdp->lines[sdp->nlines].off = (uint32_t)start;
 		sdp->lines[sdp->nlines].len = (uint16_t)l;
 		sdp->nlines++;
@@ -681,7 +479,7 @@ lines_split(struct pctx *px, const char *b, size_t len)
 
 /* Count m= lines and allocate their models. */
 static int
-media_alloc(struct pctx *px)
+media_alloc(struct cp_sdp_pctx *px)
 {
 	struct cp_sdp *sdp = px->sdp;
 	unsigned int i, n = 0;
@@ -691,8 +489,8 @@ media_alloc(struct pctx *px)
 			n++;
 			if (n > CP_SDP_MAX_MEDIA) {
 				px->idx = i;
-				return bad(px, "more than %u m= lines",
-					   CP_SDP_MAX_MEDIA);
+				return cp_sdp_bad(px, "more than %u m= lines",
+						  CP_SDP_MAX_MEDIA);
 			}
 		}
 	sdp->media = mem_zalloc((n > 0 ? n : 1) * sizeof(*sdp->media), NULL);
@@ -702,7 +500,7 @@ media_alloc(struct pctx *px)
 /* RFC 8866 5.7: a c= at session level or in every m= section (a
  * disabled stream, port 0, is let go without: stacks omit it). */
 static int
-check_conns(struct pctx *px)
+check_conns(struct cp_sdp_pctx *px)
 {
 	struct cp_sdp *sdp = px->sdp;
 	unsigned int i;
@@ -733,7 +531,7 @@ sdp_destructor(void *arg)
 }
 
 static int
-body_parse(struct pctx *px)
+body_parse(struct cp_sdp_pctx *px)
 {
 	struct cp_sdp *sdp = px->sdp;
 	int err;
@@ -750,10 +548,10 @@ body_parse(struct pctx *px)
 			return err;
 	}
 	if (!px->seen_o || !px->seen_s)
-		return bad(px, "%s missing (RFC 8866 5)",
-			   px->seen_o ? "s=" : "o=");
+		return cp_sdp_bad(px, "%s missing (RFC 8866 5)",
+				  px->seen_o ? "s=" : "o=");
 	if (!px->seen_t)
-		return bad(px, "t= missing (RFC 8866 5.9)");
+		return cp_sdp_bad(px, "t= missing (RFC 8866 5.9)");
 	return check_conns(px);
 }
 
@@ -762,7 +560,7 @@ cp_sdp_parse(struct cp_sdp **sdpp, const uint8_t *buf, size_t len, char *why,
 	     size_t whylen)
 {
 	char dummy[CP_SDP_WHY_LEN];
-	struct pctx px = {.why = why, .whylen = whylen};
+	struct cp_sdp_pctx px = {.why = why, .whylen = whylen};
 	struct cp_sdp *sdp;
 	int err;
 
