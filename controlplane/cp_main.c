@@ -25,8 +25,10 @@
 #include "media/cp_leg.h"
 #include "sip/cp_b2bua.h"
 #include "sip/cp_cac.h"
+#include "sip/cp_cdr.h"
 #include "sip/cp_reg.h"
 #include "sip/cp_sip.h"
+#include "sip/cp_sipguard.h"
 
 /*
  * The event ring is polled every millisecond: a RESULT or PONG waits at
@@ -44,9 +46,11 @@ struct cp {
 	struct cp_dp *dp;
 	struct cp_leg_tbl *legs; /* media legs installed in the dataplane */
 	struct cp_sip *sip;
-	struct cp_reg *reg;	/* registrations */
-	struct cp_cac *cac;	/* call admission */
-	struct cp_b2bua *b2bua; /* calls */
+	struct cp_sipguard *guard; /* in front of libre's SIP sockets */
+	struct cp_cdr *cdr;	   /* call records */
+	struct cp_reg *reg;	   /* registrations */
+	struct cp_cac *cac;	   /* call admission */
+	struct cp_b2bua *b2bua;	   /* calls */
 	struct tmr poll;
 	int exit_code;
 };
@@ -134,13 +138,25 @@ sip_start(struct cp *cp)
 				   cp->conf.cp.sip_port, CP_SIP_RETRY_MS);
 }
 
-/* Every SIP request: the B2BUA; what it leaves, the OPTIONS responder. */
+/* Every SIP request: the guard learns the socket (and drops its own
+ * probe), then the B2BUA; what it leaves, the OPTIONS responder. */
 static bool
 sip_req_h(const struct sip_msg *msg, void *arg)
 {
 	struct cp *cp = arg;
 
+	if (cp->guard != NULL && cp_sipguard_learn(cp->guard, msg))
+		return true;
 	return cp_b2bua_request(cp->b2bua, msg);
+}
+
+static void
+sip_bound_h(const struct sa *addr, void *arg)
+{
+	struct cp *cp = arg;
+
+	if (cp->guard != NULL)
+		(void)cp_sipguard_probe(cp->guard, addr);
 }
 
 static int
@@ -154,6 +170,12 @@ b2bua_start(struct cp *cp)
 	unsigned int i;
 	int err;
 
+	err = cp_sipguard_alloc(&cp->guard, &cp->conf.sip);
+	if (err)
+		return err;
+	err = cp_cdr_alloc(&cp->cdr, cp->conf.sip.records);
+	if (err)
+		return err;
 	err = cp_reg_alloc(&cp->reg, sip, &cp->conf, cp->conf.cp.sip_port);
 	if (err)
 		return err;
@@ -167,10 +189,12 @@ b2bua_start(struct cp *cp)
 	bc.legs = cp->legs;
 	bc.reg = cp->reg;
 	bc.cac = cp->cac;
+	bc.cdr = cp->cdr;
+	bc.dp = cp->dp;
 	err = cp_b2bua_alloc(&cp->b2bua, &bc);
 	if (err)
 		return err;
-	cp_sip_set_handler(cp->sip, sip_req_h, NULL, cp, CP_B2BUA_ALLOW);
+	cp_sip_set_handler(cp->sip, sip_req_h, sip_bound_h, cp, CP_B2BUA_ALLOW);
 	return cp_reg_start(cp->reg);
 }
 
@@ -251,6 +275,8 @@ run(struct cp *cp)
 		cp_b2bua_log_counters(cp->b2bua);
 	if (cp->reg != NULL)
 		cp_reg_log_status(cp->reg);
+	if (cp->guard != NULL)
+		cp_sipguard_log_counters(cp->guard);
 out:
 	tmr_cancel(&cp->poll);
 	/* Legs stay in the dataplane: media flows on until the next control
@@ -262,7 +288,9 @@ out:
 	cp->b2bua = mem_deref(cp->b2bua);
 	cp->reg = mem_deref(cp->reg);
 	cp->cac = mem_deref(cp->cac);
+	cp->cdr = mem_deref(cp->cdr);
 	cp->sip = mem_deref(cp->sip);
+	cp->guard = mem_deref(cp->guard);
 	cp->dp = mem_deref(cp->dp); /* detaches */
 	cp->legs = mem_deref(cp->legs);
 	libre_close();

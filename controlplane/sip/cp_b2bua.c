@@ -358,6 +358,10 @@ call_start(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int t,
 	if (sdperr == EBADMSG) { /* RFC 3261 21.4.13 */
 		reply(b, msg, 415, "Unsupported Media Type",
 		      "Accept: application/sdp\r\n");
+		cp_call_record_refused(b, msg, aside, (int)t, 415,
+				       "Unsupported Media Type",
+				       CP_END_BAD_SDP);
+		why = CP_END_BAD_SDP;
 		goto refused;
 	}
 	memset(&mc, 0, sizeof(mc));
@@ -372,6 +376,9 @@ call_start(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int t,
 		err = cp_call_alloc(&call, b, t, &mc);
 	if (err) {
 		reply(b, msg, 503, "Service Unavailable", NULL);
+		cp_call_record_refused(b, msg, aside, (int)t, 503,
+				       "Service Unavailable", CP_END_MEDIA);
+		why = CP_END_MEDIA;
 		goto refused;
 	}
 	call->cac_held = b->cfg.cac != NULL;
@@ -438,15 +445,18 @@ refused:
 	if (b->cfg.cac != NULL)
 		cp_cac_release(b->cfg.cac, t);
 	b->c.failed++;
-	b->c.ended[CP_END_MEDIA]++;
+	b->c.ended[why]++;
 }
 
 static void
-refuse(struct cp_b2bua *b, const struct sip_msg *msg, uint16_t scode,
-       const char *reason, const char *hdrs, enum cp_b2bua_end why)
+refuse(struct cp_b2bua *b, const struct sip_msg *msg, int tenant,
+       uint16_t scode, const char *reason, const char *hdrs,
+       enum cp_b2bua_end why)
 {
 	char src[64];
 
+	cp_call_record_refused(b, msg, cp_route_side(b->conf, &msg->dst),
+			       tenant, scode, reason, why);
 	re_snprintf(src, sizeof(src), "%J", &msg->src);
 	cp_info("INVITE from %s (Call-ID %.*s): %u %s", src, (int)msg->callid.l,
 		msg->callid.p, scode, reason);
@@ -472,25 +482,27 @@ invite_new(struct cp_b2bua *b, const struct sip_msg *msg)
 					  cp_route_iface(b->conf, &msg->dst),
 					  &msg->src, &t);
 		if (err) {
-			refuse(b, msg, 403, "Forbidden", NULL, CP_END_NO_ROUTE);
+			refuse(b, msg, -1, 403, "Forbidden", NULL,
+			       CP_END_NO_ROUTE);
 			return;
 		}
 		err = to_trunk(b, msg, t, &o);
 		break;
 	case CP_ROUTE_WAN:
 		if (!cp_route_wan_source(&b->conf->sip, &msg->src)) {
-			refuse(b, msg, 403, "Forbidden", NULL, CP_END_NO_ROUTE);
+			refuse(b, msg, -1, 403, "Forbidden", NULL,
+			       CP_END_NO_ROUTE);
 			return;
 		}
 		err = to_lan(b, msg, &t, &o);
 		break;
 	case CP_ROUTE_NONE:
 	default:
-		refuse(b, msg, 403, "Forbidden", NULL, CP_END_NO_ROUTE);
+		refuse(b, msg, -1, 403, "Forbidden", NULL, CP_END_NO_ROUTE);
 		return;
 	}
 	if (err) {
-		refuse(b, msg, err == ENOENT ? 404 : 480,
+		refuse(b, msg, -1, err == ENOENT ? 404 : 480,
 		       err == ENOENT ? "Not Found" : "Temporarily Unavailable",
 		       NULL, CP_END_NO_ROUTE);
 		return;
@@ -499,7 +511,7 @@ invite_new(struct cp_b2bua *b, const struct sip_msg *msg)
 	    cp_cac_admit(b->cfg.cac, t, tmr_jiffies() * 1000000ULL, &ra) != 0) {
 		/* RFC 3261 21.5.4, 20.33 */
 		re_snprintf(hdr, sizeof(hdr), "Retry-After: %u\r\n", ra);
-		refuse(b, msg, 503, "Service Unavailable", hdr,
+		refuse(b, msg, (int)t, 503, "Service Unavailable", hdr,
 		       CP_END_ADMISSION);
 		return;
 	}

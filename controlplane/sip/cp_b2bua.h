@@ -28,6 +28,8 @@
 
 struct cp_reg;
 struct cp_cac;
+struct cp_cdr;
+struct cp_dp;
 struct cp_dlg_timers;
 
 struct cp_b2bua_cfg {
@@ -38,6 +40,8 @@ struct cp_b2bua_cfg {
 	struct cp_leg_tbl *legs;
 	struct cp_reg *reg; /* registrations; NULL: static routing only */
 	struct cp_cac *cac; /* admission; NULL: no limits */
+	struct cp_cdr *cdr; /* call records; NULL: none */
+	struct cp_dp *dp;   /* the leg statistics of the records; NULL */
 	const struct cp_dlg_timers *timers; /* NULL: RFC 3261 defaults */
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cp_cac.h"
+#include "cp_cdr.h"
 #include "cp_call.h"
 #include "cp_log.h"
 
@@ -87,6 +88,9 @@ cp_call_end(struct cp_call *call, enum cp_b2bua_end why)
 	b->c.active--;
 	tmr_cancel(&call->noans);
 	relays_drop(call);
+	if (call->t_answer_ms == 0 && call->a_code == 0)
+		cp_call_a_final(call, 480, "Temporarily Unavailable");
+	cp_call_record(call, why); /* before the legs go: their counters */
 	if (call->inv != NULL)
 		cp_inv_close(call->inv); /* CANCELs if still pending */
 	call->inv = NULL;
@@ -178,6 +182,7 @@ fail_h(struct cp_inv *inv, int err, uint16_t scode, const struct sip_msg *msg,
 	if (call->side[CP_SIDE_A].dlg != NULL)
 		cp_dlg_reject(call->side[CP_SIDE_A].dlg, code, reason, NULL);
 	call->side[CP_SIDE_A].dlg = NULL;
+	cp_call_a_final(call, code, reason);
 	cp_call_end(call, (err != 0 || scode == 408) ? CP_END_TIMEOUT
 						     : CP_END_REJECTED);
 }
@@ -234,6 +239,7 @@ b_estab(struct cp_call *call, struct cp_dlg *dlg, const struct pl *body)
 	call->side[CP_SIDE_B].dlg = dlg;
 	call->state = CP_CALL_CONNECTED;
 	call->t_answer_ms = tmr_jiffies();
+	call->wall_answer_ms = cp_cdr_now_ms();
 	call->b->c.answered++;
 	tmr_cancel(&call->noans);
 	if (body == NULL) {
@@ -511,7 +517,9 @@ close_h(struct cp_dlg *dlg, enum cp_dlg_reason reason, uint16_t scode,
 	if (!ours(call, dlg) || call->state == CP_CALL_ENDED)
 		return; /* an early fork that lost or was rejected */
 	side = side_of(call, dlg);
-	call->side[side].dlg = NULL; /* gone when we return */
+	call->side[side].dlg = NULL;	   /* gone when we return */
+	if (reason == CP_DLG_CLOSE_CANCEL) /* RFC 3261 9.2: 487 sent */
+		cp_call_a_final(call, 487, "Request Terminated");
 	cp_call_end(call, why_of(side, reason));
 }
 
@@ -525,6 +533,7 @@ noans_h(void *arg)
 		cp_dlg_reject(call->side[CP_SIDE_A].dlg, 480, "No Answer",
 			      NULL);
 	call->side[CP_SIDE_A].dlg = NULL;
+	cp_call_a_final(call, 480, "No Answer");
 	cp_call_end(call, CP_END_NO_ANSWER);
 }
 
@@ -555,6 +564,7 @@ cp_call_alloc(struct cp_call **callp, struct cp_b2bua *b, unsigned int tenant,
 	call->tenant = tenant;
 	call->state = CP_CALL_CALLING;
 	call->t_start_ms = tmr_jiffies();
+	call->wall_start_ms = cp_cdr_now_ms();
 	err = cp_cmedia_alloc(&call->media, mcfg, media_h, call);
 	if (err) {
 		mem_deref(call);

@@ -75,7 +75,11 @@ struct cp_call {
 	struct tmr endt; /* an end decided inside a leg event */
 	enum cp_b2bua_end end_why;
 	struct list relays; /* in-dialog requests relayed, unanswered */
-	uint64_t t_start_ms, t_answer_ms;
+	uint64_t t_start_ms, t_answer_ms;	/* tmr_jiffies() */
+	uint64_t wall_start_ms, wall_answer_ms; /* cp_cdr_now_ms() */
+	uint16_t a_code;			/* the final response A got */
+	char a_reason[48];
+	char kind[CP_CMEDIA_MAX][16]; /* m= media of each stream */
 };
 
 /* cp_call.c */
@@ -89,6 +93,16 @@ int cp_call_alloc(struct cp_call **callp, struct cp_b2bua *b,
 void cp_call_noans_start(struct cp_call *call, uint32_t secs);
 /* End the call: the other dialog(s) ended, media freed, counted. */
 void cp_call_end(struct cp_call *call, enum cp_b2bua_end why);
+
+/* cp_call_cdr.c */
+/* The call record of a call that ends (sip.records). */
+void cp_call_record(struct cp_call *call, enum cp_b2bua_end why);
+/* The record of a request refused before a call existed. */
+void cp_call_record_refused(struct cp_b2bua *b, const struct sip_msg *msg,
+			    enum cp_route_side from, int tenant, uint16_t scode,
+			    const char *reason, enum cp_b2bua_end why);
+/* What A is told when the call fails: kept for the record. */
+void cp_call_a_final(struct cp_call *call, uint16_t scode, const char *reason);
 
 /* cp_call_sdp.c */
 /* The cp_cmedia view of the parsed SDP of one side. EBADMSG: too many

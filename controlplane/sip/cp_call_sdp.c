@@ -118,7 +118,7 @@ cp_call_sdp_offer(struct cp_call *call, enum cp_side from,
 {
 	struct cp_cmedia_rem r[CP_CMEDIA_MAX];
 	struct cp_sdp *sdp = NULL;
-	unsigned int n;
+	unsigned int n, i;
 	int err;
 
 	err = cp_call_sdp_parse(call, body, &sdp);
@@ -130,6 +130,9 @@ cp_call_sdp_offer(struct cp_call *call, enum cp_side from,
 	err = cp_cmedia_offer(call->media, from, r, n);
 	if (err)
 		goto out;
+	for (i = 0; i < n; i++) /* for the call record */
+		re_snprintf(call->kind[i], sizeof(call->kind[i]), "%s",
+			    cp_sdp_media(sdp, i)->kind_name);
 	err = rewrite(call, sdp, cp_side_other(from), mbp);
 out:
 	mem_deref(sdp);

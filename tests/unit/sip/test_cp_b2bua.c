@@ -40,6 +40,7 @@
 #include "esg_conf.h"
 #include "sip/cp_b2bua.h"
 #include "sip/cp_cac.h"
+#include "sip/cp_cdr.h"
 #include "sip/cp_dlg.h"
 #include "sip/cp_sip.h"
 #include "test_cp_call_fdp.h"
@@ -107,6 +108,8 @@ static struct esg_conf conf;
 static struct cp_sip *esg_sip;
 static struct cp_b2bua *b2b;
 static struct cp_cac *cac;
+static struct cp_cdr *cdr;
+static char cdr_path[64];
 static uint16_t esg_port;
 static struct tmr g_tick, g_poll;
 static uint64_t g_deadline;
@@ -394,8 +397,14 @@ setup_n(unsigned int max_calls)
 	assert_int_equal(cp_sip_bound(esg_sip), 2);
 	assert_int_equal(
 		cp_cac_alloc(&cac, &conf.sip, tmr_jiffies() * 1000000ULL), 0);
+	snprintf(cdr_path, sizeof(cdr_path), "/tmp/test_cp_b2bua.%d.jsonl",
+		 (int)getpid());
+	unlink(cdr_path);
+	assert_int_equal(cp_cdr_alloc(&cdr, cdr_path), 0);
 	memset(&bc, 0, sizeof(bc));
 	bc.conf = &conf;
+	bc.cdr = cdr;
+	bc.dp = F.dp;
 	bc.sip[0] = cp_sip_stack_of(esg_sip, 0);
 	bc.sip[1] = cp_sip_stack_of(esg_sip, 1);
 	bc.legs = F.tbl;
@@ -431,6 +440,8 @@ teardown(void **state)
 	ua_down(&TRUNKUA);
 	b2b = mem_deref(b2b);
 	cac = mem_deref(cac);
+	cdr = mem_deref(cdr);
+	unlink(cdr_path);
 	esg_sip = mem_deref(esg_sip);
 	tmr_cancel(&g_poll);
 	fdp_close(&F);
@@ -518,11 +529,26 @@ assert_legs(uint16_t pbx_port, uint16_t trunk_port)
 	assert_true(a->rtp >= 20000 && a->rtp <= 20999);
 }
 
+/* The records written so far (one JSON object a line). */
+static void
+records(char *buf, size_t size)
+{
+	FILE *f = fopen(cdr_path, "r");
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (f == NULL)
+		return;
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
 /* LAN -> trunk, answered, BYE from the caller. */
 static void
 test_outgoing_call(void **state)
 {
-	char want[64];
+	char want[64], rec[4096];
 
 	(void)state;
 	ua_call(&PBXUA, "+4930555000", "+4930123401", ESG_LAN, PBX_SDP);
@@ -549,6 +575,15 @@ test_outgoing_call(void **state)
 	assert_no_leak();
 	assert_int_equal(cp_b2bua_counters(b2b)->ended[CP_END_NORMAL_A], 1);
 	assert_hidden();
+	/* the call record: numbers, never a LAN address */
+	records(rec, sizeof(rec));
+	assert_non_null(strstr(rec, "\"disposition\":\"answered\""));
+	assert_non_null(strstr(rec, "\"callee\":\"+4930555000\""));
+	assert_non_null(strstr(rec, "\"hangup_by\":\"lan\""));
+	assert_non_null(strstr(rec, "\"direction\":\"outbound\""));
+	assert_null(strstr(rec, "127.0.1."));
+	assert_null(strstr(rec, "192.0.2."));
+	assert_null(strchr(strchr(rec, '\n') + 1, '{')); /* one line */
 }
 
 /* trunk -> the tenant owning the number -> its static PBX; BYE from B. */
@@ -720,6 +755,8 @@ test_admission(void **state)
 static void
 test_no_route(void **state)
 {
+	char rec[4096];
+
 	(void)state;
 	ua_call(&TRUNKUA, "+4977777", "+4940999", ESG_WAN, TRUNK_SDP);
 	WAIT(TRUNKUA.closed == 1, 3000);
@@ -730,6 +767,9 @@ test_no_route(void **state)
 	assert_int_equal(PBXUA.close_scode, 403);
 	assert_int_equal(cp_b2bua_counters(b2b)->ended[CP_END_NO_ROUTE], 2);
 	assert_no_leak();
+	records(rec, sizeof(rec)); /* refusals are recorded too */
+	assert_non_null(strstr(rec, "\"sip_code\":404"));
+	assert_non_null(strstr(rec, "\"sip_code\":403"));
 }
 
 /* docs/b2bua.md "Error mapping". */
