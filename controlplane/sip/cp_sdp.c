@@ -148,7 +148,10 @@ cp_sdp_addr_parse(struct cp_sdp_conn *c, const struct cp_sdp_tok *net,
 			       : "address is not a numeric IP6 address";
 	sa_init(&c->addr, c->af);
 	if (c->af == AF_INET) {
-		sa_set_in(&c->addr, ntohl(*(const uint32_t *)(void *)a), 0);
+		uint32_t a4;
+
+		memcpy(&a4, a, sizeof(a4));
+		sa_set_in(&c->addr, ntohl(a4), 0);
 		c->multicast = (a[0] & 0xf0) == 0xe0; /* 224.0.0.0/4 */
 	} else {
 		sa_set_in6(&c->addr, a, 0);
