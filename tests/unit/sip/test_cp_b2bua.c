@@ -16,8 +16,8 @@
  * style headers rebuilt); CANCEL before the answer (RFC 3261 9); a reject
  * mapped (486 passes, a 3xx becomes 480); the late offer (INVITE without
  * SDP, RFC 3264 4 / RFC 3261 13.2.1); a re-INVITE hold relayed with the
- * answer returned asynchronously (RFC 3264 8.4); INFO relayed; media
- * inactivity ending the call with BYE both sides;
+ * answer returned asynchronously (RFC 3264 8.4); INFO relayed; REFER
+ * refused 403 (RFC 3515 2.4.2 allows it); media inactivity ending the call with BYE both sides;
  * admission 503 + Retry-After (RFC 3261 21.5.4); no route (404) and a
  * WAN source that is not the proxy (403); the error mapping table.
  */
@@ -234,6 +234,15 @@ refer_h(struct sip *sip, const struct sip_msg *msg, void *arg)
 }
 
 static void
+refer_resp_h(int err, const struct sip_msg *msg, void *arg)
+{
+	struct ua *ua = arg;
+
+	if (!err && msg != NULL && msg->scode >= 200)
+		ua->refer_code = msg->scode;
+}
+
+static void
 close_h(int err, const struct sip_msg *msg, void *arg)
 {
 	struct ua *ua = arg;
@@ -387,7 +396,7 @@ setup_n(unsigned int max_calls)
 	struct sa addrs[2];
 	const unsigned int grp[2] = {0, 1};
 
-	esg_port = (uint16_t)(30000 + getpid() % 20000);
+	esg_port = (uint16_t)(10000 + getpid() % 6000); /* below media ports */
 	conf_load(max_calls);
 	fdp_open(&F);
 	assert_int_equal(sa_set_str(&addrs[0], ESG_LAN, 0), 0);
@@ -670,10 +679,11 @@ test_late_offer(void **state)
 
 /* The trunk holds (a=sendonly re-INVITE): the PBX gets the offer with
  * LAN anchors, its recvonly answer returns to the trunk; legs kept, no
- * inactivity timer. Then INFO relayed. */
+ * inactivity timer. Then INFO relayed, REFER refused. */
 static void
 test_hold_info(void **state)
 {
+	struct sip_request *req = NULL;
 	struct mbuf *mb;
 	unsigned int i;
 
@@ -702,6 +712,18 @@ test_hold_info(void **state)
 	mem_deref(mb);
 	WAIT(TRUNKUA.infos == 1, 3000);
 	assert_int_equal(TRUNKUA.infos, 1);
+	/* REFER from the trunk: refused 403, not relayed (docs "REFER") */
+	assert_int_equal(sip_drequestf(&req, TRUNKUA.sip, true, "REFER",
+				       sipsess_dialog(TRUNKUA.sess), 0, NULL,
+				       NULL, refer_resp_h, &TRUNKUA,
+				       "Refer-To: <sip:+4930999@" TRUNK ">\r\n"
+				       "Content-Length: 0\r\n\r\n"),
+			 0);
+	WAIT(TRUNKUA.refer_code != 0, 3000);
+	assert_int_equal(TRUNKUA.refer_code, 403);
+	assert_int_equal(cp_b2bua_counters(b2b)->refer_refused, 1);
+	assert_false(rx_has(&PBXUA, "REFER sip:")); /* no request */
+	req = mem_deref(req);
 	PBXUA.sess = mem_deref(PBXUA.sess);
 	WAIT(TRUNKUA.closed == 1, 3000);
 	assert_no_leak();
