@@ -14,6 +14,14 @@
 #                                 UDP ADDR4:5060 and [ADDR6]:5060
 #   sip_lab_kamailio_registered USER   a binding of USER exists (ul.lookup)
 #   sip_lab_kamailio_contacts USER     its contacts, one a line
+#   sip_lab_up                    the whole lab with SIP (lab_up's steps):
+#                                 the configuration's "sip" section
+#                                 (conf/lab.json's, else sip_lab_default_sip;
+#                                 SIP_LAB_CONF_FILTER: a jq filter applied
+#                                 after), kamailio on the WAN host (the
+#                                 proxy) before esg-controlplane starts;
+#                                 sets SIP_LAB_DOMAIN, SIP_LAB_PILOT,
+#                                 SIP_LAB_PROXY, SIP_LAB_PASSWORD
 #   sip_lab_ua_up NAME NETNS ADDR PORT ACCOUNT [CONFIG-LINE...]
 #                                 a baresip bound to ADDR (SIP on PORT),
 #                                 ACCOUNT its accounts line
@@ -158,9 +166,130 @@ sip_lab_kamailio_has_contact() {
 	grep -qF -- "$2" <<<"$c"
 }
 
+# (s: keeps kamcmd from taking "+4930123400" for a number)
 sip_lab_kamailio_contacts() {
-	sip_lab_kamcmd ul.lookup location "$1" 2>/dev/null |
+	sip_lab_kamcmd ul.lookup location "s:$1" 2>/dev/null |
 		sed -n 's/^[[:space:]]*Address: //p'
+}
+
+# --- the lab with the ESG ------------------------------------------------------
+
+# The "sip" section used when conf/lab.json has none: the operator's
+# proxy is kamailio on the WAN host's IPv6 address (so a LAN phone on IPv4
+# makes a family-crossing call), one tenant "acme" on the LAN in mode
+# "trunk" with its PBX at the LAN host, the number block
+# +4930123400-+4930123499 with the pilot +4930123400 as the trunk AOR.
+sip_lab_default_sip() {
+	cat <<EOF
+{
+	"operator": {
+		"interface": "wan",
+		"proxy": "sip:[2001:db8:2::fe]:5060",
+		"domain": "operator.example",
+		"options_interval_s": 10,
+		"reg_retry_min_s": 2,
+		"reg_retry_max_s": 10
+	},
+	"timers": { "media_timeout_s": 60, "no_answer_s": 60 },
+	"tenants": [
+		{
+			"name": "acme",
+			"interface": "lan",
+			"registration": "trunk",
+			"pbx": "192.0.2.10:5060",
+			"numbers": [ "+4930123400-+4930123499" ],
+			"trunk": { "username": "+4930123400", "password": "$SIP_LAB_PASSWORD", "expires_s": 600 }
+		}
+	]
+}
+EOF
+}
+
+# A kamailio regex for one "numbers" entry: "+4930123400-+4930123499"
+# -> ^[+]?49301234[0-9]{2}$ (the common prefix, then digits: a lab
+# approximation of the range), "+4930555" -> ^[+]?4930555$.
+sip_lab_number_re() {
+	local a=${1%%-*} b=${1#*-} i=0
+	[ "$1" = "$b" ] && b=$a
+	a=${a#+}
+	b=${b#+}
+	while [ $i -lt ${#a} ] && [ "${a:i:1}" = "${b:i:1}" ]; do
+		i=$((i + 1))
+	done
+	if [ $i -eq ${#a} ]; then
+		echo "^[+]?$a\$"
+	else
+		echo "^[+]?${a:0:i}[0-9]{$((${#a} - i))}\$"
+	fi
+}
+
+sip_lab_up() {
+	local host t n re pilot
+	lab_config
+	if ! jq -e '.sip' "$LAB_CONF" >/dev/null 2>&1; then
+		jq --argjson s "$(sip_lab_default_sip)" '.sip = $s' "$LAB_CONF" \
+			>"$LAB_CONF.tmp" && mv "$LAB_CONF.tmp" "$LAB_CONF" ||
+			lab_die "cannot add the sip section to $LAB_CONF"
+		SIP_LAB_CONF_FROM="sip_lab_default_sip"
+	else
+		SIP_LAB_CONF_FROM="conf/lab.json"
+	fi
+	if [ -n "${SIP_LAB_CONF_FILTER:-}" ]; then
+		jq "$SIP_LAB_CONF_FILTER" "$LAB_CONF" >"$LAB_CONF.tmp" &&
+			mv "$LAB_CONF.tmp" "$LAB_CONF" ||
+			lab_die "SIP_LAB_CONF_FILTER failed: $SIP_LAB_CONF_FILTER"
+	fi
+	SIP_LAB_PROXY=$(jq -er '.sip.operator.proxy' "$LAB_CONF") ||
+		lab_die "no sip.operator.proxy in $LAB_CONF"
+	host=${SIP_LAB_PROXY#sip:}
+	case $host in
+	\[*)
+		host=${host#[}
+		host=${host%%]*}
+		;;
+	*) host=${host%%:*} ;;
+	esac
+	SIP_LAB_PROXY_HOST=$host
+	SIP_LAB_DOMAIN=$(jq -r --arg h "$host" '.sip.operator.domain // $h' "$LAB_CONF")
+	SIP_LAB_PILOT=$(jq -r '.sip.tenants[0].trunk.username // empty' "$LAB_CONF")
+	SIP_LAB_PASSWORD=$(jq -r '.sip.tenants[0].trunk.password // ""' "$LAB_CONF")
+	# every tenant's number block goes to its pilot's binding
+	n=$(jq '.sip.tenants | length' "$LAB_CONF")
+	for ((t = 0; t < n; t++)); do
+		pilot=$(jq -r ".sip.tenants[$t].trunk.username // empty" "$LAB_CONF")
+		[ -n "$pilot" ] || continue
+		while read -r re; do
+			[ -n "$re" ] && sip_lab_kamailio_block "$pilot" "$re"
+		done < <(jq -r ".sip.tenants[$t].numbers[]?" "$LAB_CONF" |
+			while read -r num; do sip_lab_number_re "$num"; done)
+	done
+	lab_topology
+	lab_start_dataplane
+	[ "$LAB_PORTS" = tap ] && lab_move_taps
+	lab_hosts
+	# kamailio on the WAN host's addresses, and on the proxy's address
+	# when the configuration names another one
+	local l4=198.51.100.254 l6=2001:db8:2::fe
+	case $host in
+	"$l4" | "$l6") ;;
+	*:*)
+		ip -n "$LAB_NS_WAN" -6 addr add "$host/64" dev wan0 nodad
+		l6=$host
+		;;
+	*[!0-9.]*) ;;
+	*)
+		ip -n "$LAB_NS_WAN" addr add "$host/24" dev wan0
+		l4=$host
+		;;
+	esac
+	sip_lab_kamailio_up "$LAB_NS_WAN" "$l4" "$l6" "$SIP_LAB_DOMAIN"
+	lab_start_controlplane
+	lab_exception_up
+	lab_wait_for 20 "control plane listening on 5060" \
+		lab_esg_listening 5060 || {
+		lab_tail "$LAB_CP_LOG"
+		lab_die "esg-controlplane does not listen on UDP 5060"
+	}
 }
 
 # --- baresip -------------------------------------------------------------------
@@ -216,7 +345,8 @@ sip_lab_ua_up() {
 	echo 0 >"$dir/rtpmark"
 	echo 0 >"$dir/seq"
 	mkfifo "$dir/cmd" || lab_die "mkfifo $dir/cmd"
-	ip netns exec "$ns" baresip -f "$dir" >"$dir/log" 2>&1 </dev/null &
+	# -s: every SIP message in the log (what the UA saw)
+	ip netns exec "$ns" baresip -f "$dir" -s >"$dir/log" 2>&1 </dev/null &
 	SIP_LAB_UA_PID[$name]=$!
 	LAB_PIDS+=("$!")
 	ip netns exec "$ns" "$LAB_PY" "$SIP_LAB_LIB/bsctl.py" agent \
