@@ -67,6 +67,10 @@ value(FILE *f, const struct cp_cfgfile_value *v)
 	}
 }
 
+/* The builder takes one hash line: a second hash TLV is dumped as a
+ * plain varbind. */
+static bool hash_seen;
+
 static bool
 is_hash(const struct cp_cfgfile_oid *o)
 {
@@ -102,7 +106,7 @@ dump_varbind(FILE *f, const uint8_t *buf, size_t len, size_t off, size_t hdr,
 
 	if (cp_cfgfile_varbind_decode(buf + off + hdr, l, off + hdr, &vb, &e))
 		return false;
-	if (is_hash(&vb.oid) && buf[off] == CP_CFGFILE_TLV_SNMP &&
+	if (!hash_seen && is_hash(&vb.oid) && buf[off] == CP_CFGFILE_TLV_SNMP &&
 	    vb.val.type == CP_CFGFILE_V_OCTETS && vb.val.octets_len == 20) {
 		dump_hash(f, buf, len, off, hdr + l, &vb);
 		return true;
@@ -244,6 +248,8 @@ dump_one(FILE *out, const uint8_t *buf, size_t len, size_t off, size_t hdr,
 		done = dump_vendor(m, v, l);
 	fclose(m);
 	done = done && rebuilds(text, tlen, buf + off, hdr + l);
+	if (done && strncmp(text, "hash ", 5) == 0)
+		hash_seen = true;
 	if (done)
 		fputs(text, out);
 	free(text);
@@ -258,6 +264,7 @@ cfgtool_dump(const uint8_t *buf, size_t len, FILE *out, FILE *err)
 	size_t off = 0;
 	int rc;
 
+	hash_seen = false;
 	while (off < len) {
 		uint8_t type = buf[off];
 		size_t hdr = type == CP_CFGFILE_TLV_SNMP64 ? 3 : 2, l;
