@@ -22,6 +22,8 @@
 #                                 proxy) before esg-controlplane starts;
 #                                 sets SIP_LAB_DOMAIN, SIP_LAB_PILOT,
 #                                 SIP_LAB_PROXY, SIP_LAB_PASSWORD
+#   sip_lab_operator_up           only the kamailio part of it (after
+#                                 lab_up: ci/demo)
 #   sip_lab_ua_up NAME NETNS ADDR PORT ACCOUNT [CONFIG-LINE...]
 #                                 a baresip bound to ADDR (SIP on PORT),
 #                                 ACCOUNT its accounts line
@@ -61,20 +63,27 @@ SIP_LAB_KAM_BLOCKS=
 SIP_LAB_UA_N=0
 declare -A SIP_LAB_UA_PID SIP_LAB_UA_AGENT SIP_LAB_UA_FD
 
-sip_lab_init() {
-	[ "$(id -u)" -eq 0 ] || lab_skip "needs root (network namespaces)"
-	command -v kamailio >/dev/null || lab_skip "no kamailio (Debian package kamailio)"
-	command -v kamcmd >/dev/null || lab_skip "no kamcmd (Debian package kamailio)"
-	command -v baresip >/dev/null || lab_skip "no baresip (Debian package baresip-core)"
+# sip_lab_missing: prints what the SIP lab lacks (nothing: all there)
+sip_lab_missing() {
 	local m
+	command -v kamailio >/dev/null || echo "no kamailio (Debian package kamailio)"
+	command -v kamcmd >/dev/null || echo "no kamcmd (Debian package kamailio)"
+	command -v baresip >/dev/null || echo "no baresip (Debian package baresip-core)"
 	for m in g711 ausine aubridge account menu ctrl_tcp; do
 		[ -f "$SIP_LAB_BAMODS/$m.so" ] ||
-			lab_skip "baresip module $m.so missing in $SIP_LAB_BAMODS"
+			echo "baresip module $m.so missing in $SIP_LAB_BAMODS"
 	done
-	for m in tm sl rr usrloc registrar auth ctl xlog; do
+	for m in tm sl rr usrloc registrar auth ctl xlog sanity; do
 		[ -f "$SIP_LAB_KAMMODS/$m.so" ] ||
-			lab_skip "kamailio module $m.so missing in $SIP_LAB_KAMMODS"
+			echo "kamailio module $m.so missing in $SIP_LAB_KAMMODS"
 	done
+}
+
+sip_lab_init() {
+	local miss
+	[ "$(id -u)" -eq 0 ] || lab_skip "needs root (network namespaces)"
+	miss=$(sip_lab_missing)
+	[ -z "$miss" ] || lab_skip "$(head -n 1 <<<"$miss")"
 	[ -n "${LAB_DIR:-}" ] || lab_die "sip_lab_init: call lab_init first"
 	SIP_LAB_DIR="$LAB_DIR/sip"
 	mkdir -p "$SIP_LAB_DIR" || lab_die "mkdir $SIP_LAB_DIR"
@@ -224,7 +233,6 @@ sip_lab_number_re() {
 }
 
 sip_lab_up() {
-	local host t n re pilot
 	lab_config
 	if ! jq -e '.sip' "$LAB_CONF" >/dev/null 2>&1; then
 		jq --argjson s "$(sip_lab_default_sip)" '.sip = $s' "$LAB_CONF" \
@@ -239,6 +247,27 @@ sip_lab_up() {
 			mv "$LAB_CONF.tmp" "$LAB_CONF" ||
 			lab_die "SIP_LAB_CONF_FILTER failed: $SIP_LAB_CONF_FILTER"
 	fi
+	lab_topology
+	lab_start_dataplane
+	[ "$LAB_PORTS" = tap ] && lab_move_taps
+	lab_hosts
+	sip_lab_operator_up
+	lab_start_controlplane
+	lab_exception_up
+	lab_wait_for 20 "control plane listening on 5060" \
+		lab_esg_listening 5060 || {
+		lab_tail "$LAB_CP_LOG"
+		lab_die "esg-controlplane does not listen on UDP 5060"
+	}
+}
+
+# sip_lab_operator_up: kamailio on the WAN host as the "sip" section of
+# $LAB_CONF wants it (the proxy's address and domain, the first tenant's
+# trunk password, every tenant's number block routed to its pilot).
+# sip_lab_up calls it before esg-controlplane starts; after lab_up (the
+# demo) the trunk registration gets there on its retry.
+sip_lab_operator_up() {
+	local host t n re pilot l4=198.51.100.254 l6=2001:db8:2::fe
 	SIP_LAB_PROXY=$(jq -er '.sip.operator.proxy' "$LAB_CONF") ||
 		lab_die "no sip.operator.proxy in $LAB_CONF"
 	host=${SIP_LAB_PROXY#sip:}
@@ -249,11 +278,9 @@ sip_lab_up() {
 		;;
 	*) host=${host%%:*} ;;
 	esac
-	SIP_LAB_PROXY_HOST=$host
 	SIP_LAB_DOMAIN=$(jq -r --arg h "$host" '.sip.operator.domain // $h' "$LAB_CONF")
 	SIP_LAB_PILOT=$(jq -r '.sip.tenants[0].trunk.username // empty' "$LAB_CONF")
 	SIP_LAB_PASSWORD=$(jq -r '.sip.tenants[0].trunk.password // ""' "$LAB_CONF")
-	# every tenant's number block goes to its pilot's binding
 	n=$(jq '.sip.tenants | length' "$LAB_CONF")
 	for ((t = 0; t < n; t++)); do
 		pilot=$(jq -r ".sip.tenants[$t].trunk.username // empty" "$LAB_CONF")
@@ -263,13 +290,8 @@ sip_lab_up() {
 		done < <(jq -r ".sip.tenants[$t].numbers[]?" "$LAB_CONF" |
 			while read -r num; do sip_lab_number_re "$num"; done)
 	done
-	lab_topology
-	lab_start_dataplane
-	[ "$LAB_PORTS" = tap ] && lab_move_taps
-	lab_hosts
 	# kamailio on the WAN host's addresses, and on the proxy's address
 	# when the configuration names another one
-	local l4=198.51.100.254 l6=2001:db8:2::fe
 	case $host in
 	"$l4" | "$l6") ;;
 	*:*)
@@ -283,13 +305,6 @@ sip_lab_up() {
 		;;
 	esac
 	sip_lab_kamailio_up "$LAB_NS_WAN" "$l4" "$l6" "$SIP_LAB_DOMAIN"
-	lab_start_controlplane
-	lab_exception_up
-	lab_wait_for 20 "control plane listening on 5060" \
-		lab_esg_listening 5060 || {
-		lab_tail "$LAB_CP_LOG"
-		lab_die "esg-controlplane does not listen on UDP 5060"
-	}
 }
 
 # --- baresip -------------------------------------------------------------------
