@@ -29,6 +29,8 @@
 int
 cfgbuf_put(struct cfgbuf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return 0;
 	if (b->len + n > b->cap) {
 		size_t cap = (b->len + n) * 2 + 64;
 		uint8_t *q = realloc(b->p, cap);
