@@ -32,6 +32,8 @@
 #   no leg left;
 # - early media: the callee answers 183 with SDP (baresip answermode
 #   "early"); the caller's RTP reaches it through the ESG before the 200;
+#   and the other way, from a scripted callee (lib/sip/early_peer.py) that
+#   plays RTP in its 183: the LAN caller gets it before the answer;
 # - an IPv6 LAN phone calling the IPv6 WAN party (no family change);
 # - topology hiding: no LAN address in anything kamailio received, no WAN
 #   address in anything the LAN phones received.
@@ -114,14 +116,14 @@ call_up() {
 	sip_lab_ua_mark "$caller"
 	sip_lab_ua_mark "$callee"
 	check "$caller dials $uri" sip_lab_ua_cmd "$caller" dial "$uri" || return 1
+	check "$caller: RTP arrives (CALL_RTPESTAB)" \
+		sip_lab_ua_seen "$caller" CALL_RTPESTAB 15
+	check "$callee: RTP arrives (CALL_RTPESTAB)" \
+		sip_lab_ua_seen "$callee" CALL_RTPESTAB 5
 	check "$callee: the call arrives and is answered (CALL_ESTABLISHED)" \
-		sip_lab_ua_wait "$callee" CALL_ESTABLISHED 15 || return 1
+		sip_lab_ua_wait "$callee" CALL_ESTABLISHED 5 || return 1
 	check "$caller: CALL_ESTABLISHED" sip_lab_ua_wait "$caller" CALL_ESTABLISHED 5 ||
 		return 1
-	check "$caller: RTP arrives (CALL_RTPESTAB)" \
-		sip_lab_ua_wait "$caller" CALL_RTPESTAB 5
-	check "$callee: RTP arrives (CALL_RTPESTAB)" \
-		sip_lab_ua_wait "$callee" CALL_RTPESTAB 5
 	check "esgctl legs: 2 legs in use, each received and forwarded >= 50 RTP packets" \
 		lab_wait_for 5 "50 packets on both legs" legs_carry 50
 	legs_show
@@ -240,7 +242,7 @@ check "alice dials bob (early answer)" sip_lab_ua_cmd alice dial "sip:$BOB@$ESG_
 if check "alice: CALL_PROGRESS (183 with SDP relayed)" \
 	sip_lab_ua_wait alice CALL_PROGRESS 10; then
 	check "bob: alice's RTP arrives in the early dialog (CALL_RTPESTAB)" \
-		sip_lab_ua_wait bob CALL_RTPESTAB 5
+		sip_lab_ua_seen bob CALL_RTPESTAB 5
 	check "esgctl legs: the early legs forward alice's RTP" \
 		lab_wait_for 5 "early RTP forwarded" eval \
 		'lab_legs_json | jq -e "[.legs[].fwd_pkts] | add >= 25" >/dev/null'
@@ -249,7 +251,7 @@ if check "alice: CALL_PROGRESS (183 with SDP relayed)" \
 	check "bob answers (200)" sip_lab_ua_cmd bob accept
 	check "alice: CALL_ESTABLISHED" sip_lab_ua_wait alice CALL_ESTABLISHED 5
 	check "alice: RTP from bob after the answer (CALL_RTPESTAB)" \
-		sip_lab_ua_wait alice CALL_RTPESTAB 5
+		sip_lab_ua_seen alice CALL_RTPESTAB 5
 	sleep 1
 	check "alice hangs up" sip_lab_ua_cmd alice hangup
 	check "bob: CALL_CLOSED" sip_lab_ua_wait bob CALL_CLOSED 5
@@ -259,6 +261,51 @@ else
 	sip_lab_ua_cmd alice hangup >/dev/null 2>&1
 fi
 sip_lab_ua_cmd bob answermode auto >/dev/null
+
+# --- early media from the callee (scripted peer) --------------------------------------
+# tests/e2e/lib/sip/early_peer.py registers +4940999111 at kamailio,
+# answers the INVITE with 183 + SDP, plays 75 RTP packets (1.5 s), then
+# 200; it talks 3 s and hangs up (BYE through kamailio and the ESG).
+echo "== early media from the callee: a scripted WAN peer plays RTP in its 183, then answers"
+EARLY=+4940999111
+rm -f "$LAB_DIR/early.ready"
+ip netns exec "$LAB_NS_WAN" "$LAB_PY" "$SIP_LAB_LIB/early_peer.py" --addr "$W6" \
+	--port 5080 --rtp-port 45000 --user "$EARLY" --password "$SIP_LAB_PASSWORD" \
+	--registrar "$W6" --domain "[$W6]" --early-packets 75 --talk 3 --timeout 40 \
+	--ready "$LAB_DIR/early.ready" >"$LAB_DIR/early_peer.json" 2>&1 &
+early_pid=$!
+LAB_PIDS+=("$early_pid")
+sip_lab_ua_mark alice
+if check "the scripted peer $EARLY registers at kamailio" \
+	lab_wait_for 10 "early peer registered" test -s "$LAB_DIR/early.ready"; then
+	check "alice dials $EARLY" sip_lab_ua_cmd alice dial "sip:$EARLY@$ESG_L4"
+	check "alice: CALL_PROGRESS (183 with SDP relayed)" \
+		sip_lab_ua_seen alice CALL_PROGRESS 10
+	check "alice: the callee's early RTP arrives (CALL_RTPESTAB)" \
+		sip_lab_ua_seen alice CALL_RTPESTAB 5
+	t_rtp=$(sip_lab_ua_last alice | jq -r '.time // 0')
+	check "alice: CALL_ESTABLISHED (200 after the early media)" \
+		sip_lab_ua_wait alice CALL_ESTABLISHED 10
+	t_est=$(sip_lab_ua_last alice | jq -r '.time // 0')
+	check "alice got RTP before the answer ($t_rtp < $t_est)" \
+		eval 'jq -en --argjson a "${t_rtp:-0}" --argjson b "${t_est:-0}" \
+			"\$a > 0 and \$a < \$b" >/dev/null'
+	check "alice: CALL_CLOSED (the peer's BYE relayed)" \
+		sip_lab_ua_wait alice CALL_CLOSED 15
+	wait "$early_pid"
+	rc=$?
+	echo "   peer: $(cat "$LAB_DIR/early_peer.json")"
+	check "the peer: call completed (ACK came, its BYE answered) (rc $rc)" \
+		eval '[ $rc -eq 0 ] && jq -e ".acked == true and .bye == \"ours\"" "$LAB_DIR/early_peer.json" >/dev/null'
+	check "the peer: 75 early packets sent, alice's RTP received from [$ESG_W6]" \
+		eval 'jq -e --arg f "$ESG_W6" ".early_sent == 75 and .received >= 100 and
+			(.rtp_from | startswith(\$f))" "$LAB_DIR/early_peer.json" >/dev/null'
+	check "alice received the early and the answered RTP (>= 150 packets)" \
+		eval 'r=$(sip_lab_ua_rtp alice 5) && echo "   alice tx rx: $r" && [ "${r#* }" -ge 150 ]'
+	check "no leg left" lab_wait_for 5 "legs gone" legs_gone
+else
+	skip_rest "early media from the callee: $(cat "$LAB_DIR/early_peer.json")"
+fi
 
 # --- IPv6 LAN phone -> IPv6 WAN party ---------------------------------------------------
 echo "== outgoing call: carol (LAN IPv6) -> bob (WAN IPv6)"

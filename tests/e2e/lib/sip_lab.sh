@@ -33,6 +33,8 @@
 #   sip_lab_ua_wait NAME EVENT SECS   wait for EVENT after the mark; the
 #                                 mark moves past it; the event JSON is in
 #                                 sip_lab_ua_last NAME
+#   sip_lab_ua_seen NAME EVENT SECS   the same, the mark stays (events
+#                                 whose order is not fixed: CALL_RTPESTAB)
 #   sip_lab_ua_no_event NAME EVENT SECS   EVENT does NOT come within SECS
 #   sip_lab_ua_rtp NAME SECS      "TX RX" RTP packet counts of the UA's
 #                                 last call after the mark (baresip prints
@@ -441,11 +443,27 @@ sip_lab_ua_wait() {
 	dir=$(sip_lab_ua_dir "$name")
 	if ! lab_wait_for "$secs" "$name: event $ev" sip_lab_ua_find "$dir" "$ev"; then
 		echo "   $name: no $ev within ${secs}s; events since the mark: $(sip_lab_ua_since "$name")"
+		: >"$dir/last"
 		return 1
 	fi
 	cp "$dir/found" "$dir/last"
 	cp "$dir/found.line" "$dir/mark"
 	return 0
+}
+
+# sip_lab_ua_seen NAME EVENT SECS: like sip_lab_ua_wait, but the mark
+# stays: for events whose order against others is not fixed (baresip
+# reports RTP established when the first packet comes, which can be
+# before or after the call event of the same response).
+sip_lab_ua_seen() {
+	local name=$1 ev=$2 secs=$3 dir
+	dir=$(sip_lab_ua_dir "$name")
+	if ! lab_wait_for "$secs" "$name: event $ev" sip_lab_ua_find "$dir" "$ev"; then
+		echo "   $name: no $ev within ${secs}s; events since the mark: $(sip_lab_ua_since "$name")"
+		: >"$dir/last"
+		return 1
+	fi
+	cp "$dir/found" "$dir/last"
 }
 
 # the event types after the mark, on one line

@@ -60,8 +60,8 @@ demo_sip_call() {
 		sip_lab_ua_cmd alice hangup >/dev/null 2>&1
 		return
 	fi
-	sip_lab_ua_wait alice CALL_RTPESTAB 5 >/dev/null
-	sip_lab_ua_wait bob CALL_RTPESTAB 5 >/dev/null
+	sip_lab_ua_seen alice CALL_RTPESTAB 5 >/dev/null
+	sip_lab_ua_seen bob CALL_RTPESTAB 5 >/dev/null
 	echo "  answered; talking for ${DEMO_CALL_TALK_S}s"
 	sleep "$DEMO_CALL_TALK_S"
 	# the legs' figures at hang-up (a deleted leg's slot is not kept
