@@ -62,7 +62,10 @@ send_options(struct cp_reg *reg)
 	if (err == 0) {
 		reg->ka_sent_ms = tmr_jiffies();
 		reg->ka.sent++;
-		/* Out of dialog; Request-URI and To the proxy itself. */
+		/* Out of dialog; Request-URI and To the proxy itself.
+		 * sip_requestf() writes Max-Forwards itself: a second one
+		 * (RFC 3261 7.3.1 allows none) makes kamailio refuse the
+		 * OPTIONS. */
 		err = sip_requestf(&reg->ka_req, reg->sip, true, "OPTIONS",
 				   reg->conf.sip.proxy, &route, NULL, NULL,
 				   resp_h, reg,
@@ -70,7 +73,6 @@ send_options(struct cp_reg *reg)
 				   "From: <sip:esg@%s>;tag=%s\r\n"
 				   "Call-ID: %s\r\n"
 				   "CSeq: %u OPTIONS\r\n"
-				   "Max-Forwards: 70\r\n"
 				   "Accept: application/sdp\r\n"
 				   "Content-Length: 0\r\n\r\n",
 				   reg->conf.sip.proxy, reg->domain,

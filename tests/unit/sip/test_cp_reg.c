@@ -10,6 +10,8 @@
  *   granted expiry in the same Call-ID with a higher CSeq (10.2.4), a 403
  *   then retry after the back-off, then registered again;
  * - OPTIONS keep-alive: up with an RTT;
+ * - every request cp_reg sends, parsed by the mock: no header twice
+ *   (one Max-Forwards, RFC 3261 8.1.1.6);
  * LAN registrar and per-user relay: test_cp_reg_lan.c.
  * Every wait is bounded.
  */
@@ -235,6 +237,10 @@ test_trunk(void **state)
 	assert_true(st->successes > succ);
 	assert_int_equal(st->failc, 0);
 	assert_true(st->attempts >= 5);
+	/* Each header once in every REGISTER (first, authenticated,
+	 * refreshes): libre's Max-Forwards is not doubled by ours. */
+	assert_string_equal(m.dup_name, "");
+	assert_int_equal(m.dup_hdrs, 0);
 	cp_reg_log_status(e.reg);
 
 	esg_close(&e);
@@ -296,6 +302,10 @@ test_keepalive(void **state)
 	assert_int_equal(ka->last_code, 200);
 	assert_true(ka->rtt_ms < 1000);
 	assert_true(ka->last_change_ms > 0);
+	/* RFC 3261 7.3.1/8.1.1.6: one Max-Forwards (libre writes it; a
+	 * proxy such as kamailio refuses two), each header once. */
+	assert_string_equal(m.dup_name, "");
+	assert_int_equal(m.dup_hdrs, 0);
 	/* No REGISTER in mode "static". */
 	assert_int_equal(m.registers, 0);
 	assert_int_equal(cp_reg_status(e.reg, 0)->state, CP_REG_UNREGISTERED);

@@ -14,7 +14,8 @@
  *   ESG's REGISTER has its own Call-ID and From tag and a WAN contact
  *   token, the phone gets 200 with its own contact and the granted
  *   expiry, cp_reg_lookup_token() finds the phone, unregistration is
- *   relayed with expires 0 and removes the binding.
+ *   relayed with expires 0 and removes the binding; each relayed
+ *   REGISTER has every header once.
  * Binding expiry by timer (60 s minimum) is not driven here: libre's
  * timers run on the real clock (docs/registration.md).
  */
@@ -333,6 +334,9 @@ test_per_user(void **state)
 	assert_int_equal(r->scode, 403);
 	mem_deref(r);
 	assert_int_equal(cp_reg_lookup(e.reg, 0, &pl, &c), ENOENT);
+	/* Every relayed REGISTER had each header once (RFC 3261 7.3.1). */
+	assert_string_equal(m.dup_name, "");
+	assert_int_equal(m.dup_hdrs, 0);
 	cp_reg_log_status(e.reg);
 
 	phone_close(&ph);

@@ -50,6 +50,9 @@ mock_h(const struct sip_msg *msg, void *arg)
 	const struct sip_hdr *h;
 	struct sip_addr c;
 
+	m->dup_hdrs +=
+		hdr_dups(msg, m->dup_name[0] == '\0' ? m->dup_name : NULL,
+			 sizeof(m->dup_name));
 	if (pl_strcmp(&msg->met, "OPTIONS") == 0) {
 		m->options++;
 		(void)sip_treply(NULL, m->sip, msg, 200, "OK");
@@ -323,6 +326,34 @@ phone_register(struct phone *p, const struct esg *e, const char *user,
 	assert_int_equal(sip_msg_decode(&msg, mb), 0);
 	mem_deref(mb);
 	return msg;
+}
+
+static bool
+hdr_same(const struct sip_hdr *a, const struct sip_hdr *b)
+{
+	if (a->id != SIP_HDR_NONE || b->id != SIP_HDR_NONE)
+		return a->id == b->id;
+	return pl_casecmp(&a->name, &b->name) == 0;
+}
+
+unsigned int
+hdr_dups(const struct sip_msg *msg, char *name, size_t sz)
+{
+	const struct le *le, *k;
+	unsigned int n = 0;
+
+	for (le = msg->hdrl.head; le != NULL; le = le->next) {
+		const struct sip_hdr *h = le->data;
+
+		for (k = msg->hdrl.head; k != le; k = k->next)
+			if (hdr_same(k->data, h))
+				break;
+		if (k == le)
+			continue; /* the first of its name */
+		if (n++ == 0 && name != NULL)
+			pl_strcpy(&h->name, name, sz);
+	}
+	return n;
 }
 
 const char *

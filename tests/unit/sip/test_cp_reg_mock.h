@@ -37,6 +37,11 @@ struct mock {
 	char route[128];
 	uint32_t expires;
 	bool had_auth;
+	/* Every request the mock got, parsed: headers that appear more than
+	 * once (RFC 3261 7.3.1: only list headers may; none of the requests
+	 * cp_reg builds has two of any), and the first such one. */
+	unsigned int dup_hdrs;
+	char dup_name[64];
 };
 
 struct esg {
@@ -69,6 +74,9 @@ struct sip_msg *phone_register(struct phone *p, const struct esg *e,
 			       const char *user, const char *callid,
 			       uint32_t cseq, const char *contact,
 			       const char *extra);
+/* How many headers of msg repeat an earlier one (by name, compact forms
+ * by libre's id); the first repeated name goes to name. */
+unsigned int hdr_dups(const struct sip_msg *msg, char *name, size_t sz);
 const char *hdr_val(const struct sip_msg *msg, const char *name, char *buf,
 		    size_t sz);
 
