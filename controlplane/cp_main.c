@@ -23,6 +23,7 @@
 #include "dp_shm.h"
 #include "esg_conf.h"
 #include "media/cp_leg.h"
+#include "prov/cp_prov_run.h"
 #include "sip/cp_b2bua.h"
 #include "sip/cp_cac.h"
 #include "sip/cp_cdr.h"
@@ -51,6 +52,7 @@ struct cp {
 	struct cp_reg *reg;	   /* registrations */
 	struct cp_cac *cac;	   /* call admission */
 	struct cp_b2bua *b2bua;	   /* calls */
+	struct cp_prov_run *prov;  /* WAN provisioning (docs/provisioning.md) */
 	struct tmr poll;
 	int exit_code;
 };
@@ -81,6 +83,9 @@ attach_h(struct cp_dp *dp, uint64_t epoch, uint64_t now_ns, void *arg)
 	 * (ARCHITECTURE.md restart rules). */
 	if (cp->legs != NULL)
 		cp_leg_attach(cp->legs, epoch, now_ns);
+	/* the first attach starts provisioning, later ones re-apply it */
+	if (cp->prov != NULL)
+		cp_prov_run_attach(cp->prov, dp, now_ns);
 }
 
 static void
@@ -230,6 +235,14 @@ run(struct cp *cp)
 		return 1;
 	}
 	tmr_init(&cp->poll);
+	if (cp->conf.prov.enabled) {
+		err = cp_prov_run_alloc(&cp->prov, &cp->conf);
+		if (err) {
+			cp_err("provisioning: %s", strerror(err));
+			cp->exit_code = 1;
+			goto out;
+		}
+	}
 	err = dp_start(cp);
 	if (err) {
 		cp_err("dataplane link: %s", strerror(err));
@@ -277,6 +290,7 @@ run(struct cp *cp)
 		cp_reg_log_status(cp->reg);
 	if (cp->guard != NULL)
 		cp_sipguard_log_counters(cp->guard);
+	cp_prov_run_stop(cp->prov); /* RELEASE while the link is up */
 out:
 	tmr_cancel(&cp->poll);
 	/* Legs stay in the dataplane: media flows on until the next control
@@ -291,6 +305,7 @@ out:
 	cp->cdr = mem_deref(cp->cdr);
 	cp->sip = mem_deref(cp->sip);
 	cp->guard = mem_deref(cp->guard);
+	cp->prov = mem_deref(cp->prov);
 	cp->dp = mem_deref(cp->dp); /* detaches */
 	cp->legs = mem_deref(cp->legs);
 	libre_close();

@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The provisioning orchestrator's libre driver (cp_prov_run.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <re.h>
+
+#include "cp_dp.h"
+#include "cp_log.h"
+#include "cp_prov_run.h"
+#include "cp_state.h"
+#include "cp_tftp.h"
+
+#define DHCP4_SERVER_PORT 67
+#define DHCP4_CLIENT_PORT 68
+
+struct cp_prov_run {
+	struct cp_prov p;
+	const struct esg_conf *conf;
+	struct cp_dp *dp;
+	char ifname[IFNAMSIZ];
+	int ifindex;
+	int rx_fd; /* UDP 68 on the exception interface */
+	int tx_fd; /* AF_PACKET on the exception interface */
+	struct tmr tmr;
+	struct cp_tftp_fetch *fetch;
+	struct cp_syslog *slog;
+	bool started;
+};
+
+static int64_t
+wall_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static void rearm(struct cp_prov_run *r);
+
+static void
+timer_h(void *arg)
+{
+	struct cp_prov_run *r = arg;
+
+	(void)cp_prov_timer(&r->p, tmr_jiffies(), wall_s(), rand_u32());
+	rearm(r);
+}
+
+static void
+rearm(struct cp_prov_run *r)
+{
+	uint64_t next = cp_prov_next_ms(&r->p), now = tmr_jiffies();
+
+	if (next == 0) {
+		tmr_cancel(&r->tmr);
+		return;
+	}
+	tmr_start(&r->tmr, next > now ? next - now : 0, timer_h, r);
+}
+
+static void
+rx_h(int flags, void *arg)
+{
+	struct cp_prov_run *r = arg;
+	uint8_t buf[1500];
+	struct sockaddr_in src;
+	socklen_t sl = sizeof(src);
+	ssize_t n;
+
+	(void)flags;
+	n = recvfrom(r->rx_fd, buf, sizeof(buf), MSG_DONTWAIT,
+		     (struct sockaddr *)&src, &sl);
+	if (n <= 0)
+		return;
+	/* only the server port answers a client (RFC 2131 4.1) */
+	if (sl < sizeof(src) || ntohs(src.sin_port) != DHCP4_SERVER_PORT)
+		return;
+	(void)cp_prov_dhcp4_recv(&r->p, buf, (size_t)n, tmr_jiffies(), wall_s(),
+				 rand_u32());
+	rearm(r);
+}
+
+/* RFC 1071 one's complement sum. */
+static uint32_t
+csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	return sum;
+}
+
+static uint16_t
+csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* IPv4 (RFC 791) + UDP (RFC 768) around the DHCP payload, written to the
+ * exception interface as the kernel would write a packet. */
+static int
+dhcp4_send(void *arg, const uint8_t *pkt, size_t len, struct in_addr src,
+	   struct in_addr dst)
+{
+	struct cp_prov_run *r = arg;
+	uint8_t b[20 + 8 + 1500];
+	struct sockaddr_ll ll;
+	uint16_t ulen = (uint16_t)(8 + len), tot = (uint16_t)(20 + 8 + len);
+	uint16_t c;
+	uint32_t sum;
+
+	if (r->tx_fd < 0)
+		return ENOTCONN;
+	if (len > 1500 - 28)
+		return EMSGSIZE;
+	memset(b, 0, 28);
+	b[0] = 0x45;
+	b[2] = (uint8_t)(tot >> 8);
+	b[3] = (uint8_t)tot;
+	b[8] = 64; /* TTL */
+	b[9] = IPPROTO_UDP;
+	memcpy(b + 12, &src.s_addr, 4);
+	memcpy(b + 16, &dst.s_addr, 4);
+	c = csum_fold(csum_add(0, b, 20));
+	b[10] = (uint8_t)(c >> 8);
+	b[11] = (uint8_t)c;
+	b[20] = 0;
+	b[21] = DHCP4_CLIENT_PORT;
+	b[22] = 0;
+	b[23] = DHCP4_SERVER_PORT;
+	b[24] = (uint8_t)(ulen >> 8);
+	b[25] = (uint8_t)ulen;
+	memcpy(b + 28, pkt, len);
+	/* RFC 768: pseudo header (src, dst, 0, proto, length) */
+	sum = csum_add(0, b + 12, 8);
+	sum += IPPROTO_UDP + ulen;
+	sum = csum_add(sum, b + 20, ulen);
+	c = csum_fold(sum);
+	if (c == 0)
+		c = 0xffff;
+	b[26] = (uint8_t)(c >> 8);
+	b[27] = (uint8_t)c;
+	memset(&ll, 0, sizeof(ll));
+	ll.sll_family = AF_PACKET;
+	ll.sll_protocol = htons(ETH_P_IP);
+	ll.sll_ifindex = r->ifindex;
+	if (sendto(r->tx_fd, b, tot, 0, (struct sockaddr *)&ll, sizeof(ll)) < 0)
+		return errno;
+	return 0;
+}
+
+static void
+addr_result_h(const union dp_msg *cmd, int status, void *arg)
+{
+	char a[INET_ADDRSTRLEN] = "?";
+
+	(void)arg;
+	inet_ntop(AF_INET, cmd->if_addr.addr, a, sizeof(a));
+	if (status == 0 || status == -EEXIST)
+		cp_info("provisioning: %s %s/%u in the dataplane",
+			dp_msg_name(cmd->hdr.type), a, cmd->if_addr.prefixlen);
+	else
+		cp_err("provisioning: %s %s/%u refused by the dataplane: %s",
+		       dp_msg_name(cmd->hdr.type), a, cmd->if_addr.prefixlen,
+		       strerror(status < 0 ? -status : status));
+}
+
+/* The own address: the same IF_ADDR path as the configured ones
+ * (cp_state.c); the dataplane adds it to the exception interface. */
+static int
+addr_io(void *arg, bool add, struct in_addr a, uint8_t plen)
+{
+	struct cp_prov_run *r = arg;
+	struct esg_conf_addr ca;
+	union dp_msg m;
+
+	if (r->dp == NULL)
+		return ENOTCONN;
+	memset(&ca, 0, sizeof(ca));
+	ca.family = AF_INET;
+	ca.prefixlen = plen;
+	ca.u.v4 = a;
+	cp_state_if_addr(&m, (uint16_t)r->conf->prov.iface, &ca);
+	if (!add)
+		m.hdr.type = DP_MSG_IF_ADDR_DEL;
+	return cp_dp_send(r->dp, &m, dp_shm_now_ns(), addr_result_h, r);
+}
+
+static void
+host_sa(const struct esg_conf_host *h, struct sa *sa)
+{
+	sa_init(sa, h->family);
+	if (h->family == AF_INET)
+		sa_set_in(sa, ntohl(h->u.v4.s_addr), h->port);
+	else
+		sa_set_in6(sa, h->u.v6.s6_addr, h->port);
+}
+
+static void
+fetch_done_h(int err, const uint8_t *data, size_t len, uint16_t code,
+	     const char *msg, void *arg)
+{
+	struct cp_prov_run *r = arg;
+
+	/* the fetch object is freed at the next fetch or at the end: not
+	 * from inside its own handler */
+	cp_prov_fetch_done(&r->p, err, data, len, code, msg, wall_s());
+	rearm(r);
+}
+
+static int
+fetch_io(void *arg, const struct esg_conf_host *srv, const char *file)
+{
+	struct cp_prov_run *r = arg;
+	struct cp_tftp_cfg cfg;
+	struct sa sa;
+
+	r->fetch = mem_deref(r->fetch);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.file = file;
+	cfg.tsize = true; /* RFC 2349: refuse an oversized file early */
+	/* blksize 0: cp_tftp_fetch picks 1448 (IPv4, 6.3.3) / 1428
+	 * (IPv6, eUE-22) */
+	host_sa(srv, &sa);
+	return cp_tftp_fetch(&r->fetch, &sa, &cfg, fetch_done_h, r);
+}
+
+static int
+syslog_io(void *arg, const struct esg_conf_host *srv,
+	  const struct cp_syslog_msg *m)
+{
+	struct cp_prov_run *r = arg;
+	struct sa sa;
+	int err;
+
+	host_sa(srv, &sa);
+	if (r->slog == NULL) {
+		err = cp_syslog_alloc(&r->slog, &sa,
+				      r->conf->prov.syslog_fmt ==
+						      ESG_PROV_SYSLOG_RFC3164
+					      ? CP_SYSLOG_RFC3164
+					      : CP_SYSLOG_RFC5424,
+				      NULL);
+		if (err)
+			return err;
+	} else {
+		/* spec 001 6.3.5: a changed server is used at once */
+		cp_syslog_set_server(r->slog, &sa);
+	}
+	return cp_syslog_send(r->slog, m);
+}
+
+static void
+settings_io(void *arg, const struct cp_cfgfile_settings *s)
+{
+	(void)arg;
+	/* Not handed to SIP yet (docs/provisioning.md): logged. */
+	cp_notice("provisioning: settings from the file: stack %d, "
+		  "signalling family %d, media family %d, trunk proxy '%s', "
+		  "trunk domain '%s', syslog level %d, sip port %u",
+		  (int)s->stack, (int)s->sig_family, (int)s->media_family,
+		  s->trunk_proxy, s->trunk_domain, s->syslog_level,
+		  s->sip_port);
+}
+
+static const struct cp_prov_io run_io = {
+	.dhcp4_send = dhcp4_send,
+	.addr = addr_io,
+	.fetch = fetch_io,
+	.syslog = syslog_io,
+	.settings = settings_io,
+};
+
+static void
+destructor(void *arg)
+{
+	struct cp_prov_run *r = arg;
+
+	tmr_cancel(&r->tmr);
+	if (r->rx_fd >= 0) {
+		fd_close(r->rx_fd);
+		close(r->rx_fd);
+	}
+	if (r->tx_fd >= 0)
+		close(r->tx_fd);
+	mem_deref(r->fetch);
+	mem_deref(r->slog);
+}
+
+int
+cp_prov_run_alloc(struct cp_prov_run **rp, const struct esg_conf *conf)
+{
+	struct cp_prov_run *r;
+
+	if (rp == NULL || conf == NULL || !conf->prov.enabled ||
+	    conf->prov.iface < 0)
+		return EINVAL;
+	r = mem_zalloc(sizeof(*r), destructor);
+	if (r == NULL)
+		return ENOMEM;
+	r->conf = conf;
+	r->rx_fd = -1;
+	r->tx_fd = -1;
+	tmr_init(&r->tmr);
+	snprintf(r->ifname, sizeof(r->ifname), "%s",
+		 conf->iface[conf->prov.iface].exception);
+	cp_prov_init(&r->p, &conf->prov, &run_io, r);
+	if (gethostname(r->p.hostname, sizeof(r->p.hostname) - 1) != 0)
+		r->p.hostname[0] = '\0';
+	*rp = r;
+	return 0;
+}
+
+static int
+open_sockets(struct cp_prov_run *r)
+{
+	struct sockaddr_in sin;
+	int on = 1, err;
+
+	r->ifindex = (int)if_nametoindex(r->ifname);
+	if (r->ifindex == 0)
+		return errno ? errno : ENODEV;
+	r->rx_fd =
+		socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (r->rx_fd < 0)
+		return errno;
+	if (setsockopt(r->rx_fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
+	    setsockopt(r->rx_fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on)) ||
+	    setsockopt(r->rx_fd, SOL_SOCKET, SO_BINDTODEVICE, r->ifname,
+		       (socklen_t)strlen(r->ifname)))
+		return errno;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(DHCP4_CLIENT_PORT);
+	if (bind(r->rx_fd, (struct sockaddr *)&sin, sizeof(sin)))
+		return errno;
+	/* send only: protocol 0 receives nothing */
+	r->tx_fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (r->tx_fd < 0)
+		return errno;
+	err = fd_listen(r->rx_fd, FD_READ, rx_h, r);
+	return err;
+}
+
+void
+cp_prov_run_attach(struct cp_prov_run *r, struct cp_dp *dp, uint64_t now_ns)
+{
+	struct dp_shm *shm = cp_dp_shm(dp);
+	const uint8_t *mac;
+	int err;
+
+	(void)now_ns;
+	r->dp = dp;
+	if (r->started) {
+		/* a new dataplane epoch starts without the lease */
+		cp_prov_reapply(&r->p);
+		return;
+	}
+	if (shm == NULL)
+		return;
+	r->started = true;
+	mac = dp_shm_stats(shm)->port[r->conf->prov.iface].mac;
+	if (r->conf->prov.mode == ESG_PROV_DHCP) {
+		err = open_sockets(r);
+		if (err) {
+			cp_err("provisioning: DHCPv4 sockets on %s: %s",
+			       r->ifname, strerror(err));
+			return;
+		}
+		cp_info("provisioning: DHCPv4 on %s (ifindex %d), chaddr "
+			"%02x:%02x:%02x:%02x:%02x:%02x",
+			r->ifname, r->ifindex, mac[0], mac[1], mac[2], mac[3],
+			mac[4], mac[5]);
+	}
+	err = cp_prov_start(&r->p, mac, tmr_jiffies(), wall_s(), rand_u32());
+	if (err)
+		cp_err("provisioning: start: %s", strerror(err));
+	rearm(r);
+}
+
+const struct cp_prov *
+cp_prov_run_prov(const struct cp_prov_run *r)
+{
+	return &r->p;
+}
+
+void
+cp_prov_run_stop(struct cp_prov_run *r)
+{
+	if (r == NULL)
+		return;
+	tmr_cancel(&r->tmr);
+	cp_prov_stop(&r->p);
+	cp_prov_log_status(&r->p);
+}

@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The provisioning orchestrator's logic (controlplane/prov/cp_prov.c)
+ * with fake I/O and a fake clock: spec 000 8.1.3 (static: no DHCP packet
+ * at all; dhcp: siaddr/file locate the file), spec 001 6.3.4 (eUE-22
+ * download, eUE-23 file checked before use, eUE-24 "provisioning
+ * complete" pass/fail to the first syslog server of option 7), 6.3.5 (a
+ * lost lease or a new address restarts), RFC 2131 4.1 (source 0.0.0.0
+ * before a lease, ciaddr after), 4.4.5 (unicast renewal), 4.4.6 (RELEASE).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cp_prov.h"
+
+static const uint8_t mac[6] = {0x02, 0, 0x5e, 0x10, 0, 1};
+
+/* A good file: start, esgStackMode.0 = ipv4(1), end (spec 001 6.4.2). */
+static const uint8_t good_file[] = {
+	0xfe, 0x01, 0x01,					    /* start */
+	0x0b, 0x13, 0x30, 0x11, 0x06, 0x0c, 0x2b, 0x06, 0x01, 0x04, /* TLV 11 */
+	0x01, 0x81, 0xfd, 0x59, 0x01, 0x01, 0x01, 0x00, 0x02, 0x01,
+	0x01, 0xfe, 0x01, 0xff, /* end */
+};
+
+/* ---- fake I/O */
+
+static struct {
+	unsigned int n_sent;
+	struct esg_dhcp4_msg last; /* parsed */
+	struct in_addr src, dst;
+	unsigned int n_add, n_del;
+	struct in_addr addr;
+	uint8_t plen;
+	unsigned int n_fetch;
+	struct esg_conf_host fetch_srv;
+	char fetch_file[128];
+	unsigned int n_syslog;
+	struct esg_conf_host syslog_srv;
+	char syslog_text[CP_SYSLOG_MAX];
+	unsigned int n_settings;
+} io;
+
+static int
+f_send(void *arg, const uint8_t *pkt, size_t len, struct in_addr src,
+       struct in_addr dst)
+{
+	(void)arg;
+	io.n_sent++;
+	assert_int_equal(esg_dhcp4_parse(pkt, len, &io.last, NULL), 0);
+	io.src = src;
+	io.dst = dst;
+	return 0;
+}
+
+static int
+f_addr(void *arg, bool add, struct in_addr a, uint8_t plen)
+{
+	(void)arg;
+	if (add)
+		io.n_add++;
+	else
+		io.n_del++;
+	io.addr = a;
+	io.plen = plen;
+	return 0;
+}
+
+static int
+f_fetch(void *arg, const struct esg_conf_host *srv, const char *file)
+{
+	(void)arg;
+	io.n_fetch++;
+	io.fetch_srv = *srv;
+	snprintf(io.fetch_file, sizeof(io.fetch_file), "%s", file);
+	return 0;
+}
+
+static int
+f_syslog(void *arg, const struct esg_conf_host *srv,
+	 const struct cp_syslog_msg *m)
+{
+	size_t len;
+
+	(void)arg;
+	io.n_syslog++;
+	io.syslog_srv = *srv;
+	assert_int_equal(cp_syslog_format(io.syslog_text,
+					  sizeof(io.syslog_text),
+					  CP_SYSLOG_RFC5424, m, &len),
+			 0);
+	return 0;
+}
+
+static void
+f_settings(void *arg, const struct cp_cfgfile_settings *s)
+{
+	(void)arg;
+	(void)s;
+	io.n_settings++;
+}
+
+static const struct cp_prov_io fake = {
+	.dhcp4_send = f_send,
+	.addr = f_addr,
+	.fetch = f_fetch,
+	.syslog = f_syslog,
+	.settings = f_settings,
+};
+
+static struct cp_prov p; /* large */
+static struct esg_conf_prov conf;
+
+static struct in_addr
+a4(const char *s)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a;
+}
+
+static void
+setup(enum esg_prov_mode mode)
+{
+	memset(&io, 0, sizeof(io));
+	esg_conf_prov_defaults(&conf);
+	conf.enabled = true;
+	conf.mode = mode;
+	conf.stack = ESG_PROV_STACK_IPV4;
+	conf.iface = 1;
+	cp_prov_init(&p, &conf, &fake, NULL);
+	snprintf(p.hostname, sizeof(p.hostname), "esg1");
+}
+
+/* The server's answer to the last packet sent. */
+static int
+reply(uint8_t type, const char *yiaddr, bool with_file, uint64_t now)
+{
+	struct esg_dhcp4_msg m;
+	uint8_t buf[1500];
+	size_t len;
+
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	m.xid = io.last.xid;
+	m.htype = 1;
+	m.hlen = 6;
+	m.flags = io.last.flags;
+	memcpy(m.chaddr, mac, 6);
+	m.yiaddr = a4(yiaddr);
+	if (with_file) { /* spec 000 8.1.3 */
+		m.siaddr = a4("198.51.100.254");
+		strcpy(m.file, "esg.cfg");
+	}
+	m.present = ESG_DHCP4_HAS_SERVER_ID | ESG_DHCP4_HAS_MASK |
+		    ESG_DHCP4_HAS_LEASE;
+	m.server_id = a4("198.51.100.254");
+	m.mask = a4("255.255.255.0");
+	m.lease = 3600;
+	m.routers[0] = a4("198.51.100.254");
+	m.n_routers = 1;
+	m.dns[0] = a4("198.51.100.53");
+	m.n_dns = 1;
+	m.log[0] = a4("198.51.100.254"); /* option 7 */
+	m.n_log = 1;
+	assert_int_equal(esg_dhcp4_build(&m, buf, sizeof(buf), &len, NULL), 0);
+	return cp_prov_dhcp4_recv(&p, buf, len, now, 1700000000, 7);
+}
+
+/* DHCP up to BOUND; returns the time. */
+static uint64_t
+to_bound(bool with_file)
+{
+	uint64_t t = 1000;
+
+	assert_int_equal(cp_prov_start(&p, mac, t, 1700000000, 0), 0);
+	assert_int_equal(cp_prov_status(&p)->state, CP_PROV_DHCP);
+	/* RFC 2131 4.4.1: nothing before the random 1-10 s wait */
+	assert_int_equal(io.n_sent, 0);
+	t = cp_prov_next_ms(&p);
+	assert_true(t >= 2000 && t <= 11000);
+	assert_int_equal(cp_prov_timer(&p, t, 1700000001, 0), 0);
+	assert_int_equal(io.n_sent, 1);
+	assert_int_equal(io.last.type, ESG_DHCP4_DISCOVER);
+	/* RFC 2131 4.1: from 0.0.0.0 to 255.255.255.255, broadcast flag
+	 * so that the reply is broadcast (the ESG has no address yet) */
+	assert_int_equal(io.src.s_addr, INADDR_ANY);
+	assert_int_equal(io.dst.s_addr, INADDR_BROADCAST);
+	assert_true(io.last.flags & 0x8000);
+	assert_memory_equal(io.last.chaddr, mac, 6);
+	assert_int_equal(reply(ESG_DHCP4_OFFER, "198.51.100.10", with_file, t),
+			 0);
+	assert_int_equal(io.n_sent, 2);
+	assert_int_equal(io.last.type, ESG_DHCP4_REQUEST);
+	assert_int_equal(io.src.s_addr, INADDR_ANY);
+	assert_int_equal(io.dst.s_addr, INADDR_BROADCAST);
+	assert_int_equal(reply(ESG_DHCP4_ACK, "198.51.100.10", with_file, t),
+			 0);
+	return t;
+}
+
+static void
+test_dhcp_pass(void **state)
+{
+	const struct cp_prov_status *st = cp_prov_status(&p);
+	char a[INET_ADDRSTRLEN];
+
+	(void)state;
+	setup(ESG_PROV_DHCP);
+	assert_int_equal(st->state, CP_PROV_WAITING);
+	to_bound(true);
+	/* the lease applied: address/prefix to the dataplane */
+	assert_int_equal(io.n_add, 1);
+	assert_string_equal(inet_ntop(AF_INET, &io.addr, a, sizeof(a)),
+			    "198.51.100.10");
+	assert_int_equal(io.plen, 24);
+	assert_true(st->have_lease);
+	assert_int_equal(st->n_routers, 1);
+	assert_int_equal(st->n_dns, 1);
+	assert_int_equal(st->dns[0].s_addr, a4("198.51.100.53").s_addr);
+	/* spec 000 8.1.3: the file is 'file' on 'siaddr' */
+	assert_int_equal(st->state, CP_PROV_CONFIG);
+	assert_int_equal(io.n_fetch, 1);
+	assert_int_equal(io.fetch_srv.family, AF_INET);
+	assert_int_equal(io.fetch_srv.u.v4.s_addr, a4("198.51.100.254").s_addr);
+	assert_string_equal(io.fetch_file, "esg.cfg");
+	assert_int_equal(io.n_syslog, 0);
+	cp_prov_fetch_done(&p, 0, good_file, sizeof(good_file), 0, NULL,
+			   1704164645);
+	assert_int_equal(st->state, CP_PROV_DONE);
+	assert_int_equal(st->settings.stack, CP_CFGFILE_STACK_IPV4);
+	assert_int_equal(io.n_settings, 1);
+	assert_int_equal(st->files_ok, 1);
+	/* eUE-24 to the first option 7 server */
+	assert_int_equal(io.n_syslog, 1);
+	assert_int_equal(io.syslog_srv.u.v4.s_addr,
+			 a4("198.51.100.254").s_addr);
+	assert_string_equal(
+		io.syslog_text,
+		"<133>1 2024-01-02T03:04:05.000000Z esg1 esg - PROV "
+		"[esgProv@32473 status=\"pass\" file=\"esg.cfg\"] "
+		"provisioning complete: pass");
+	assert_string_equal(st->last_error, "");
+}
+
+static void
+test_dhcp_bad_file_keeps_settings(void **state)
+{
+	const struct cp_prov_status *st = cp_prov_status(&p);
+	uint8_t bad[sizeof(good_file) - 3];
+
+	(void)state;
+	setup(ESG_PROV_DHCP);
+	to_bound(true);
+	p.st.settings.sip_port = 5060;	     /* "previous" settings */
+	memcpy(bad, good_file, sizeof(bad)); /* no end marker */
+	cp_prov_fetch_done(&p, 0, bad, sizeof(bad), 0, NULL, 1704164645);
+	assert_int_equal(st->state, CP_PROV_FAILED);
+	assert_int_equal(st->settings.stack, CP_CFGFILE_STACK_UNSET);
+	assert_int_equal(st->settings.sip_port, 5060);
+	assert_int_equal(io.n_settings, 0);
+	assert_int_equal(st->files_refused, 1);
+	assert_string_equal(st->last_error,
+			    "configuration file esg.cfg: offset 24: the file "
+			    "ends without the end marker (TLV 254 value 0xFF)");
+	assert_int_equal(io.n_syslog, 1);
+	assert_non_null(strstr(io.syslog_text, "status=\"fail\""));
+	assert_non_null(strstr(io.syslog_text,
+			       "reason=\"configuration file esg.cfg: offset "
+			       "24: the file ends without the end marker"));
+	assert_non_null(strstr(io.syslog_text, "<131>1 ")); /* err */
+	/* the lease stays: only the file failed */
+	assert_true(st->have_lease);
+	assert_int_equal(io.n_del, 0);
+}
+
+static void
+test_tftp_error(void **state)
+{
+	const struct cp_prov_status *st = cp_prov_status(&p);
+
+	(void)state;
+	setup(ESG_PROV_DHCP);
+	to_bound(true);
+	cp_prov_fetch_done(&p, EPROTO, NULL, 0, 1, "File not found",
+			   1704164645);
+	assert_int_equal(st->state, CP_PROV_FAILED);
+	assert_string_equal(st->last_error, "TFTP ERROR 1 File not found");
+	assert_non_null(strstr(io.syslog_text,
+			       "reason=\"TFTP ERROR 1 File not found\""));
+	cp_prov_fetch_done(&p, ETIMEDOUT, NULL, 0, 0, NULL, 1704164645);
+	/* a result after the state moved on is ignored */
+	assert_int_equal(io.n_syslog, 1);
+}
+
+static void
+test_no_file_in_lease(void **state)
+{
+	const struct cp_prov_status *st = cp_prov_status(&p);
+
+	(void)state;
+	setup(ESG_PROV_DHCP);
+	to_bound(false);
+	assert_int_equal(io.n_fetch, 0);
+	assert_int_equal(st->state, CP_PROV_FAILED);
+	assert_string_equal(st->last_error,
+			    "no configuration file: the lease has no "
+			    "siaddr/file and none is configured");
+	assert_int_equal(io.n_syslog, 1);
+}
+
+/* The configuration's file and syslog server win over the lease's. */
+static void
+test_overrides(void **state)
+{
+	(void)state;
+	setup(ESG_PROV_DHCP);
+	conf.cfg_server.family = AF_INET;
+	conf.cfg_server.u.v4 = a4("198.51.100.9");
+	conf.cfg_server.port = 6969;
+	strcpy(conf.cfg_file, "other.cfg");
+	conf.syslog.family = AF_INET;
+	conf.syslog.u.v4 = a4("198.51.100.7");
+	conf.syslog.port = 5514;
+	cp_prov_init(&p, &conf, &fake, NULL);
+	to_bound(true);
+	assert_int_equal(io.fetch_srv.u.v4.s_addr, a4("198.51.100.9").s_addr);
+	assert_int_equal(io.fetch_srv.port, 6969);
+	assert_string_equal(io.fetch_file, "other.cfg");
+	cp_prov_fetch_done(&p, 0, good_file, sizeof(good_file), 0, NULL, 0);
+	assert_int_equal(io.syslog_srv.u.v4.s_addr, a4("198.51.100.7").s_addr);
+	assert_int_equal(io.syslog_srv.port, 5514);
+}
+
+/* spec 000 8.1.3: preconfigured, no DHCP packet at all. */
+static void
+test_static(void **state)
+{
+	const struct cp_prov_status *st = cp_prov_status(&p);
+
+	(void)state;
+	setup(ESG_PROV_STATIC);
+	conf.cfg_server.family = AF_INET;
+	conf.cfg_server.u.v4 = a4("198.51.100.254");
+	strcpy(conf.cfg_file, "static.cfg");
+	conf.syslog.family = AF_INET;
+	conf.syslog.u.v4 = a4("198.51.100.254");
+	cp_prov_init(&p, &conf, &fake, NULL);
+	assert_int_equal(cp_prov_start(&p, mac, 1000, 1704164645, 0), 0);
+	assert_int_equal(cp_prov_next_ms(&p), 0);
+	assert_int_equal(cp_prov_timer(&p, 100000, 0, 0), 0);
+	assert_int_equal(io.n_sent, 0);
+	assert_int_equal(io.n_add, 0); /* the configured addresses stand */
+	assert_int_equal(io.n_fetch, 1);
+	assert_string_equal(io.fetch_file, "static.cfg");
+	assert_int_equal(st->state, CP_PROV_CONFIG);
+	cp_prov_fetch_done(&p, 0, good_file, sizeof(good_file), 0, NULL, 0);
+	assert_int_equal(st->state, CP_PROV_DONE);
+	assert_int_equal(io.n_syslog, 1);
+	assert_int_equal(io.n_sent, 0);
+	/* a stray DHCP reply is not for a static ESG */
+	assert_int_equal(
+		cp_prov_dhcp4_recv(&p, good_file, sizeof(good_file), 0, 0, 0),
+		EPROTO);
+	cp_prov_stop(&p);
+	assert_int_equal(io.n_sent, 0);
+	assert_int_equal(cp_prov_start(&p, mac, 1, 0, 0), EALREADY);
+}
+
+/* RFC 2131 4.4.5 / 6.3.5: renewal from the leased address, unicast to
+ * the server; the lease lost at its end: address removed, DISCOVER
+ * from 0.0.0.0 again; a new dataplane gets the lease again. */
+static void
+test_renew_and_loss(void **state)
+{
+	const struct cp_prov_status *st = cp_prov_status(&p);
+	uint64_t t;
+
+	(void)state;
+	setup(ESG_PROV_DHCP);
+	t = to_bound(true);
+	cp_prov_fetch_done(&p, 0, good_file, sizeof(good_file), 0, NULL, 0);
+	cp_prov_reapply(&p);
+	assert_int_equal(io.n_add, 2);
+	t = cp_prov_next_ms(&p); /* T1 = 1800 s */
+	assert_int_equal(cp_prov_timer(&p, t, 0, 1), 0);
+	assert_int_equal(io.last.type, ESG_DHCP4_REQUEST);
+	assert_int_equal(io.src.s_addr, a4("198.51.100.10").s_addr);
+	assert_int_equal(io.dst.s_addr, a4("198.51.100.254").s_addr);
+	assert_int_equal(io.last.ciaddr.s_addr, a4("198.51.100.10").s_addr);
+	/* no answer: REBINDING, then the end of the lease */
+	while (st->have_lease) {
+		t = cp_prov_next_ms(&p);
+		assert_true(t != 0);
+		assert_int_equal(cp_prov_timer(&p, t, 0, 1), 0);
+	}
+	assert_int_equal(io.n_del, 1);
+	assert_int_equal(io.addr.s_addr, a4("198.51.100.10").s_addr);
+	assert_int_equal(st->state, CP_PROV_DHCP);
+	/* the next DISCOVER comes from 0.0.0.0 */
+	while (io.last.type != ESG_DHCP4_DISCOVER) {
+		t = cp_prov_next_ms(&p);
+		assert_int_equal(cp_prov_timer(&p, t, 0, 1), 0);
+	}
+	assert_int_equal(io.src.s_addr, INADDR_ANY);
+	cp_prov_reapply(&p); /* no lease: nothing */
+	assert_int_equal(io.n_add, 2);
+}
+
+/* RFC 2131 4.4.6: RELEASE from the address, unicast, then removed. */
+static void
+test_release(void **state)
+{
+	(void)state;
+	setup(ESG_PROV_DHCP);
+	to_bound(true);
+	cp_prov_stop(&p);
+	assert_int_equal(io.last.type, ESG_DHCP4_RELEASE);
+	assert_int_equal(io.src.s_addr, a4("198.51.100.10").s_addr);
+	assert_int_equal(io.dst.s_addr, a4("198.51.100.254").s_addr);
+	assert_int_equal(io.n_del, 1);
+	assert_int_equal(cp_prov_next_ms(&p), 0);
+}
+
+/* Stack ipv6 in dhcp mode: the DHCPv6 client is not wired in; said. */
+static void
+test_ipv6_not_wired(void **state)
+{
+	(void)state;
+	setup(ESG_PROV_DHCP);
+	conf.stack = ESG_PROV_STACK_IPV6;
+	assert_int_equal(cp_prov_start(&p, mac, 0, 0, 0), 0);
+	assert_int_equal(cp_prov_status(&p)->state, CP_PROV_FAILED);
+	assert_int_equal(io.n_sent, 0);
+	assert_int_equal(io.n_syslog, 0); /* no server known */
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dhcp_pass),
+		cmocka_unit_test(test_dhcp_bad_file_keeps_settings),
+		cmocka_unit_test(test_tftp_error),
+		cmocka_unit_test(test_no_file_in_lease),
+		cmocka_unit_test(test_overrides),
+		cmocka_unit_test(test_static),
+		cmocka_unit_test(test_renew_and_loss),
+		cmocka_unit_test(test_release),
+		cmocka_unit_test(test_ipv6_not_wired),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
