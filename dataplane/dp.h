@@ -42,7 +42,8 @@ struct dp_addrs {
 	unsigned int nb4;
 	struct dp_addr4 a4[DP_MAX_ADDRS];
 	unsigned int nb6;
-	struct dp_addr6 a6[DP_MAX_ADDRS];
+	/* The configured ones and the link-local (dp_addr_add_ll). */
+	struct dp_addr6 a6[DP_MAX_ADDRS + 1];
 };
 
 struct dp_neigh_table;
@@ -191,6 +192,8 @@ enum dp_class dp_classify(const struct dp_iface *ifc, const struct dp_addrs *a,
 bool dp_addr4_is_ours(const struct dp_addrs *a, uint32_t ip);
 bool dp_addr4_is_bcast(const struct dp_addrs *a, uint32_t ip);
 bool dp_addr6_is_ours(const struct dp_addrs *a, const uint8_t ip[16]);
+/* fe80::/64 with the modified EUI-64 of mac (RFC 4291 2.5.1, App. A). */
+void dp_addr6_ll_of(const struct rte_ether_addr *mac, uint8_t out[16]);
 bool dp_addr6_is_snm_ours(const struct dp_addrs *a, const uint8_t ip[16]);
 bool dp_prefix4_match(uint32_t a, uint32_t b, uint8_t plen);
 bool dp_prefix6_match(const uint8_t *a, const uint8_t *b, uint8_t plen);

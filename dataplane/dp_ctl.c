@@ -88,6 +88,46 @@ dp_addr_init(struct dp_iface *ifc, const struct esg_conf_iface *ci)
 	return 0;
 }
 
+void
+dp_addr6_ll_of(const struct rte_ether_addr *mac, uint8_t out[16])
+{
+	const uint8_t *m = mac->addr_bytes;
+
+	memset(out, 0, 16);
+	out[0] = 0xfe;
+	out[1] = 0x80;
+	/* RFC 4291 Appendix A: invert the universal/local bit, put ff:fe
+	 * in the middle. */
+	out[8] = m[0] ^ 0x02;
+	out[9] = m[1];
+	out[10] = m[2];
+	out[11] = 0xff;
+	out[12] = 0xfe;
+	out[13] = m[3];
+	out[14] = m[4];
+	out[15] = m[5];
+}
+
+static int addrs_edit(struct dp_addrs *a, bool add, int family,
+		      const uint8_t *addr, uint8_t plen);
+
+/*
+ * RFC 4291 2.5.6 / RFC 4862 5.3: every IPv6 interface has a link-local
+ * address. The dataplane answers ND for it and passes what is sent to it
+ * to the kernel exception interface, which gets the same address: a
+ * DHCPv6 client speaks from it (RFC 8415 13.1; spec 001 6.2), and a
+ * neighbour may resolve a link-local next hop. Before the workers start
+ * (no readers yet), so the list is edited in place.
+ */
+int
+dp_addr_add_ll(struct dp_iface *ifc)
+{
+	uint8_t ll[16];
+
+	dp_addr6_ll_of(&ifc->mac, ll);
+	return addrs_edit(ifc->addrs, true, AF_INET6, ll, 64);
+}
+
 static int
 addrs_edit(struct dp_addrs *a, bool add, int family, const uint8_t *addr,
 	   uint8_t plen)
@@ -125,7 +165,7 @@ addrs_edit(struct dp_addrs *a, bool add, int family, const uint8_t *addr,
 	}
 	if (!add && i == a->nb6)
 		return -EADDRNOTAVAIL;
-	if (add && a->nb6 == DP_MAX_ADDRS)
+	if (add && a->nb6 == RTE_DIM(a->a6))
 		return -ENOSPC;
 	if (add) {
 		memcpy(a->a6[a->nb6].addr, addr, 16);

@@ -137,8 +137,13 @@ kernel_setup(struct dp_iface *ifc, char *err, size_t errlen)
 	 * yet route as local would be dropped, not answered. */
 	for (i = 0; !rc && i < a->nb4; i++)
 		rc = dp_kif_wait_local(AF_INET, &a->a4[i].addr, 2000);
+	/* A link-local address's local route is scoped to its interface:
+	 * a lookup without one does not find it, and nothing but the
+	 * interface's own link uses it. */
 	for (i = 0; !rc && i < a->nb6; i++)
-		rc = dp_kif_wait_local(AF_INET6, a->a6[i].addr, 2000);
+		if (a->a6[i].addr[0] != 0xfe ||
+		    (a->a6[i].addr[1] & 0xc0) != 0x80)
+			rc = dp_kif_wait_local(AF_INET6, a->a6[i].addr, 2000);
 	if (rc) {
 		snprintf(err, errlen,
 			 "interface %s: %s: addresses not local in the "
@@ -185,6 +190,12 @@ iface_open(struct dp_state *s, unsigned int i, char *err, size_t errlen)
 	if (rc)
 		return rc;
 	s->port2if[ifc->port_id] = (int16_t)i;
+	rc = dp_addr_add_ll(ifc);
+	if (rc) {
+		snprintf(err, errlen, "interface %s: link-local address: %s",
+			 ci->name, strerror(-rc));
+		return rc;
+	}
 	rc = dp_tun_open(ifc, s->pool, err, errlen);
 	if (!rc)
 		rc = kernel_setup(ifc, err, errlen);

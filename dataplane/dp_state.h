@@ -70,6 +70,9 @@ void dp_port_hw_stats(const struct dp_iface *ifc, struct dp_stats_port *sp);
 
 /* dp_ctl.c (main lcore) */
 int dp_addr_init(struct dp_iface *ifc, const struct esg_conf_iface *ci);
+/* RFC 4291 2.5.6: add the interface's own link-local address, fe80::/64
+ * with the modified EUI-64 of its MAC (RFC 4291 2.5.1, Appendix A). */
+int dp_addr_add_ll(struct dp_iface *ifc);
 int dp_addr_change(struct dp_state *s, struct dp_iface *ifc, bool add,
 		   int family, const uint8_t *addr, uint8_t plen);
 void dp_ctl_poll(struct dp_state *s, struct dp_lcore *lc);

@@ -104,6 +104,24 @@ for pair in "$LAB_NS_LAN 192.0.2.1 4" "$LAB_NS_LAN 2001:db8:1::1 6" \
 		notok "ping $2 from ${1##*-} (no reply)"
 	fi
 done
+# The ESG's own link-local address (RFC 4291 2.5.6): fe80:: + the
+# modified EUI-64 of the WAN port's MAC (RFC 4291 Appendix A). The WAN
+# host resolves it by ND and pings it; the kernel exception interface has
+# it too (a DHCPv6 client speaks from it, RFC 8415 13.1).
+wmac=$(lab_stats_json | jq -r '.ports[] | select(.name == "wan") | .mac')
+wll=$(/usr/bin/python3 -c '
+import sys, ipaddress
+m = bytes.fromhex(sys.argv[1].replace(":", ""))
+iid = bytes([m[0] ^ 2]) + m[1:3] + b"\xff\xfe" + m[3:6]
+print(ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + iid))' "$wmac")
+if r=$(replies "$LAB_NS_WAN" "$wll%wan0"); then
+	ok "ping the ESG's link-local $wll from wan ($r/3 replies)"
+	n6=$((n6 + r))
+else
+	notok "ping the ESG's link-local $wll from wan (no reply)"
+fi
+kif_has() { ip -n "$LAB_NS_ESG" -6 -o addr show dev "$1" | grep -q "$2"; }
+check "the exception interface esg-wan has $wll" kif_has esg-wan "$wll/64"
 check "icmp4_echo_reply counted every IPv4 reply ($n4)" \
 	grew counter icmp4_echo_reply "$((n4 > 0 ? n4 : 1))"
 check "icmp6_echo_reply counted every IPv6 reply ($n6)" \

@@ -4,7 +4,9 @@
  * IF_ADDR_ADD of an address already held succeeds and only updates its
  * prefix length (a control plane re-pushes its whole state after every
  * attach), a delete of an address not held is refused, and the list is
- * bounded. Runs without EAL (no tun, no RCU: the list swap alone).
+ * bounded. The link-local address of an interface (RFC 4291 2.5.6) is
+ * made from its MAC (RFC 4291 Appendix A) and fits beside a full list of
+ * configured ones. Runs without EAL (no tun, no RCU: the list swap alone).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -55,11 +57,48 @@ test_addr_idempotent(void **state)
 	free(ifc->addrs);
 }
 
+/* RFC 4291 Appendix A: 34-56-78-9A-BC-DE gives interface identifier
+ * 3656:78FF:FE9A:BCDE (the universal/local bit inverted). */
+static void
+test_link_local(void **state)
+{
+	struct dp_iface *ifc = &dp_g.iface[1];
+	static const uint8_t want[16] = {0xfe, 0x80, [8] = 0x36, 0x56, 0x78,
+					 0xff, 0xfe, 0x9a,	 0xbc, 0xde};
+	uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+	uint8_t ll[16];
+	unsigned int i;
+
+	(void)state;
+	ifc->mac =
+		(struct rte_ether_addr){{0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde}};
+	dp_addr6_ll_of(&ifc->mac, ll);
+	assert_memory_equal(ll, want, 16);
+	ifc->addrs = calloc(1, sizeof(*ifc->addrs));
+	assert_non_null(ifc->addrs);
+	/* A full list of configured addresses, then the link-local. */
+	for (i = 0; i < DP_MAX_ADDRS; i++) {
+		a6[15] = (uint8_t)(1 + i);
+		assert_int_equal(
+			dp_addr_change(&dp_g, ifc, true, AF_INET6, a6, 64), 0);
+	}
+	assert_int_equal(dp_addr_add_ll(ifc), 0);
+	assert_int_equal(ifc->addrs->nb6, DP_MAX_ADDRS + 1);
+	assert_memory_equal(ifc->addrs->a6[DP_MAX_ADDRS].addr, want, 16);
+	assert_int_equal(ifc->addrs->a6[DP_MAX_ADDRS].plen, 64);
+	assert_true(dp_addr6_is_ours(ifc->addrs, want));
+	/* Twice is once. */
+	assert_int_equal(dp_addr_add_ll(ifc), 0);
+	assert_int_equal(ifc->addrs->nb6, DP_MAX_ADDRS + 1);
+	free(ifc->addrs);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addr_idempotent),
+		cmocka_unit_test(test_link_local),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
