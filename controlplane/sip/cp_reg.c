@@ -14,6 +14,7 @@ static void
 destructor(void *arg)
 {
 	struct cp_reg *reg = arg;
+	unsigned int i;
 
 	cp_reg_ka_close(reg);
 	cp_reg_trunk_close(reg);
@@ -22,7 +23,9 @@ destructor(void *arg)
 	reg->tok = mem_deref(reg->tok);
 	reg->relay = mem_deref(reg->relay);
 	reg->lan = mem_deref(reg->lan);
-	reg->sip = mem_deref(reg->sip);
+	for (i = 0; i < ESG_CONF_MAX_IFACES; i++)
+		reg->sips[i] = mem_deref(reg->sips[i]);
+	reg->sip = NULL; /* one of sips[] */
 }
 
 /* The route toward the operator: its proxy with the configured transport
@@ -65,19 +68,30 @@ operator_init(struct cp_reg *reg)
 }
 
 int
-cp_reg_alloc(struct cp_reg **regp, struct sip *sip, const struct esg_conf *conf,
-	     uint16_t sip_port)
+cp_reg_alloc_stacks(struct cp_reg **regp, struct sip *const *sips,
+		    const struct esg_conf *conf, uint16_t sip_port)
 {
 	struct cp_reg *reg;
+	unsigned int i;
 	int err;
 
-	if (regp == NULL || sip == NULL || conf == NULL)
+	if (regp == NULL || sips == NULL || conf == NULL ||
+	    conf->nb_ifaces > ESG_CONF_MAX_IFACES)
+		return EINVAL;
+	if (conf->sip.enabled &&
+	    (conf->sip.wan_iface < 0 ||
+	     (unsigned int)conf->sip.wan_iface >= conf->nb_ifaces ||
+	     sips[conf->sip.wan_iface] == NULL))
 		return EINVAL;
 	reg = mem_zalloc(sizeof(*reg), destructor);
 	if (reg == NULL)
 		return ENOMEM;
 	reg->conf = *conf;
-	reg->sip = mem_ref(sip);
+	for (i = 0; i < conf->nb_ifaces; i++)
+		reg->sips[i] = mem_ref(sips[i]);
+	if (conf->sip.wan_iface >= 0 &&
+	    (unsigned int)conf->sip.wan_iface < conf->nb_ifaces)
+		reg->sip = reg->sips[conf->sip.wan_iface];
 	reg->sip_port = sip_port != 0 ? sip_port : 5060;
 	tmr_init(&reg->ka_tmr);
 	reg->ka.state = reg->conf.sip.options_interval_s > 0 ? CP_REG_KA_UNKNOWN
@@ -104,6 +118,20 @@ cp_reg_alloc(struct cp_reg **regp, struct sip *sip, const struct esg_conf *conf,
 out:
 	mem_deref(reg);
 	return err;
+}
+
+int
+cp_reg_alloc(struct cp_reg **regp, struct sip *sip, const struct esg_conf *conf,
+	     uint16_t sip_port)
+{
+	struct sip *sips[ESG_CONF_MAX_IFACES];
+	unsigned int i;
+
+	if (sip == NULL)
+		return EINVAL;
+	for (i = 0; i < ESG_CONF_MAX_IFACES; i++)
+		sips[i] = sip;
+	return cp_reg_alloc_stacks(regp, sips, conf, sip_port);
 }
 
 int
@@ -190,6 +218,18 @@ source_allowed(const struct esg_conf_tenant *t,
 	return false;
 }
 
+struct sip *
+cp_reg_stack_of(const struct cp_reg *reg, const struct sip_msg *msg)
+{
+	unsigned int i;
+
+	for (i = 0; i < reg->conf.nb_ifaces; i++)
+		if (reg->sips[i] != NULL &&
+		    iface_owns(&reg->conf.iface[i], &msg->dst))
+			return reg->sips[i];
+	return NULL;
+}
+
 int
 cp_reg_tenant_of(const struct cp_reg *reg, const struct sa *local,
 		 const struct sa *src, unsigned int *tenantp)
@@ -221,10 +261,13 @@ cp_reg_reply(struct cp_reg *reg, struct sip_strans **stp,
 	     const struct sip_msg *msg, uint16_t scode, const char *reason,
 	     const char *fmt, ...)
 {
+	struct sip *sip = cp_reg_stack_of(reg, msg);
 	struct mbuf *mb;
 	va_list ap;
 	int err;
 
+	if (sip == NULL)
+		return ENOENT; /* cp_reg_request() checked it */
 	mb = mbuf_alloc(512);
 	if (mb == NULL) {
 		err = ENOMEM;
@@ -237,7 +280,7 @@ cp_reg_reply(struct cp_reg *reg, struct sip_strans **stp,
 		if (err)
 			goto out;
 	}
-	err = sip_treplyf(stp, NULL, reg->sip, msg, false, scode, reason,
+	err = sip_treplyf(stp, NULL, sip, msg, false, scode, reason,
 			  "%bContent-Length: 0\r\n\r\n", mb->buf, mb->end);
 out:
 	mem_deref(mb);
@@ -258,6 +301,9 @@ cp_reg_request(struct cp_reg *reg, const struct sip_msg *msg)
 	char src[64];
 
 	if (reg == NULL || msg == NULL || pl_strcmp(&msg->met, "REGISTER"))
+		return false;
+	/* Answered on the stack it came in, nowhere else (cp_reg.h). */
+	if (cp_reg_stack_of(reg, msg) == NULL)
 		return false;
 	reg->c.registers++;
 	re_snprintf(src, sizeof(src), "%J", &msg->src);

@@ -106,11 +106,20 @@ struct cp_reg_counters {
 struct cp_reg;
 
 /*
- * A registration service on sip for conf->sip (tenants, operator) and
- * conf's interfaces (LAN prefixes and addresses, the WAN address for
- * per-user contacts). sip_port is the port the ESG listens on
- * (controlplane.sip_port). Nothing is sent until cp_reg_start().
+ * A registration service for conf->sip (tenants, operator) and conf's
+ * interfaces (LAN prefixes and addresses, the WAN address for per-user
+ * contacts). sips[i] is the libre stack of interface i (cp_sip_stack_of(),
+ * conf->nb_ifaces entries, NULL for one without SIP): a REGISTER is
+ * answered by a server transaction of the stack of the interface it
+ * arrived at (msg->dst), so that its retransmissions are absorbed there;
+ * what goes to the operator (trunk and relayed REGISTERs, the keep-alive)
+ * leaves from the WAN interface's stack (sip.wan_iface), which must exist
+ * when the "sip" section is enabled. sip_port is the port the ESG listens
+ * on (controlplane.sip_port). Nothing is sent until cp_reg_start().
  */
+int cp_reg_alloc_stacks(struct cp_reg **regp, struct sip *const *sips,
+			const struct esg_conf *conf, uint16_t sip_port);
+/* The same with one stack serving every interface. */
 int cp_reg_alloc(struct cp_reg **regp, struct sip *sip,
 		 const struct esg_conf *conf, uint16_t sip_port);
 /* Start the trunk registrations and the OPTIONS keep-alive. */
@@ -119,7 +128,8 @@ int cp_reg_start(struct cp_reg *reg);
 /*
  * The request entry point for the SIP listener: consumes (answers or
  * relays) a REGISTER and returns true; returns false for any other
- * method, which the caller handles.
+ * method, and for a REGISTER to an address of no interface with a stack,
+ * which the caller handles.
  */
 bool cp_reg_request(struct cp_reg *reg, const struct sip_msg *msg);
 

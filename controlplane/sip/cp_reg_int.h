@@ -59,7 +59,8 @@ struct cp_reg_relay {
 };
 
 struct cp_reg {
-	struct sip *sip;
+	struct sip *sips[ESG_CONF_MAX_IFACES]; /* per interface, referenced */
+	struct sip *sip;      /* the WAN one: requests toward the operator */
 	struct esg_conf conf; /* a copy: lives as long as the service */
 	uint16_t sip_port;
 	char route[CP_REG_URI_LEN];  /* "sip:proxy;transport=..;lr" */
@@ -80,11 +81,17 @@ struct cp_reg {
 };
 
 uint32_t cp_reg_key(unsigned int tenant, const struct pl *user);
+/* The stack of the interface msg arrived at (msg->dst), NULL if none:
+ * its server transactions absorb msg's retransmissions. */
+struct sip *cp_reg_stack_of(const struct cp_reg *reg,
+			    const struct sip_msg *msg);
 /* Expiry a REGISTER asks for one contact (RFC 3261 10.2.1.1 / 10.3.7):
  * the contact's expires param, else the Expires header, else dflt. */
 uint32_t cp_reg_asked(const struct sip_msg *msg, const struct sip_addr *c,
 		      uint32_t dflt);
-/* Reply on msg (counted); fmt adds headers after the standard ones. */
+/* Reply on msg through the stack it arrived on, statefully (*stp, or a
+ * new transaction when stp is NULL); counted. fmt adds headers after
+ * the standard ones. */
 int cp_reg_reply(struct cp_reg *reg, struct sip_strans **stp,
 		 const struct sip_msg *msg, uint16_t scode, const char *reason,
 		 const char *fmt, ...);

@@ -31,8 +31,8 @@ relay_destructor(void *arg)
 	hash_unlink(&b->he_tok);
 	b->req = mem_deref(b->req);
 	if (b->st != NULL)
-		(void)sip_treply(&b->st, b->reg->sip, b->pmsg, 503,
-				 "Service Unavailable");
+		(void)sip_treply(&b->st, cp_reg_stack_of(b->reg, b->pmsg),
+				 b->pmsg, 503, "Service Unavailable");
 	b->st = mem_deref(b->st);
 	b->pmsg = mem_deref(b->pmsg);
 	b->dlg = mem_deref(b->dlg);
@@ -413,7 +413,10 @@ cp_reg_relay_request(struct cp_reg *reg, unsigned int tenant,
 			return;
 		}
 	}
-	err = sip_strans_alloc(&b->st, reg->sip, msg, NULL, NULL);
+	/* The phone's transaction lives on the stack its REGISTER came
+	 * in (the LAN one): its retransmissions are absorbed there. */
+	err = sip_strans_alloc(&b->st, cp_reg_stack_of(reg, msg), msg, NULL,
+			       NULL);
 	if (err) {
 		(void)cp_reg_reply(reg, NULL, msg, 500, "Server Error", NULL);
 		if (!b->live)

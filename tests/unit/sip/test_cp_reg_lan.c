@@ -16,6 +16,10 @@
  *   expiry, cp_reg_lookup_token() finds the phone, unregistration is
  *   relayed with expires 0 and removes the binding; each relayed
  *   REGISTER has every header once.
+ * - One libre stack per interface (as esg-controlplane runs): a LAN
+ *   REGISTER retransmitted with the same branch is answered by the LAN
+ *   stack's transaction (RFC 3261 17.2.2) and counted once; the trunk
+ *   REGISTER and the OPTIONS keep-alive leave from the WAN stack.
  * Binding expiry by timer (60 s minimum) is not driven here: libre's
  * timers run on the real clock (docs/registration.md).
  */
@@ -344,12 +348,93 @@ test_per_user(void **state)
 	mock_close(&m);
 }
 
+static bool
+ka_up(const void *arg)
+{
+	return cp_reg_ka_status(arg)->state == CP_REG_KA_UP;
+}
+
+static bool
+registered(const void *arg)
+{
+	return cp_reg_status(arg, 0)->state == CP_REG_REGISTERED;
+}
+
+/*
+ * esg-controlplane runs one libre stack per interface (cp_sip.h). A
+ * REGISTER from the LAN is answered by a server transaction of the LAN
+ * stack, so that its retransmission (same branch, RFC 3261 17.2.2: the
+ * Completed state resends the final response) is absorbed there and not
+ * handled again (that was a second, refused 500 "Out Of Order CSeq"
+ * and a second count). The trunk REGISTER and the keep-alive leave from
+ * the WAN stack.
+ */
+static void
+test_two_stacks(void **state)
+{
+	const struct cp_reg_counters *c;
+	struct esg_conf_tenant *t;
+	struct sip_msg *r;
+	struct sa wan;
+	struct phone ph;
+	struct mock m;
+	struct esg e;
+	char want[128];
+
+	(void)state;
+	mock_open(&m);
+	esg_conf(&e, &m, ESG_REG_TRUNK);
+	t = &e.conf.sip.tenant[0];
+	snprintf(t->trunk.username, sizeof(t->trunk.username), TRUNK_USER);
+	snprintf(t->trunk.password, sizeof(t->trunk.password), TRUNK_PASS);
+	e.conf.sip.options_interval_s = 1;
+	esg_open2(&e);
+	c = cp_reg_counters(e.reg);
+	assert_int_equal(cp_reg_start(e.reg), 0);
+	phone_open(&ph, "127.0.0.3");
+
+	r = phone_register(&ph, &e, "pbx", "two@ut", 7,
+			   "<sip:pbx@10.0.0.5:5060>", "Expires: 600\r\n");
+	assert_non_null(r);
+	assert_int_equal(r->scode, 200);
+	mem_deref(r);
+	assert_true(sa_cmp(&ph.from, &e.addr, SA_ALL));
+	assert_int_equal(c->registers, 1);
+	assert_int_equal(c->bindings_added, 1);
+
+	/* The same datagram again: the LAN stack's transaction answers the
+	 * same 200, the registrar does not see it. */
+	r = phone_resend(&ph, &e);
+	assert_non_null(r);
+	assert_int_equal(r->scode, 200);
+	mem_deref(r);
+	assert_true(sa_cmp(&ph.from, &e.addr, SA_ALL));
+	assert_int_equal(c->registers, 1);
+	assert_int_equal(c->bindings_added, 1);
+	assert_int_equal(c->reply_err, 0);
+
+	/* Toward the operator from the WAN stack's address (and Contact). */
+	assert_true(wait_for(registered, e.reg, 3000));
+	assert_true(wait_for(ka_up, e.reg, 3000));
+	assert_int_equal(sa_set_str(&wan, "127.0.0.2", 0), 0);
+	assert_true(sa_cmp(&m.src, &wan, SA_ADDR));
+	assert_true(sa_cmp(&m.options_src, &wan, SA_ADDR));
+	re_snprintf(want, sizeof(want), "<sip:" TRUNK_USER "@%J>", &e.waddr);
+	assert_non_null(strstr(m.contact, want));
+	assert_string_equal(m.dup_name, "");
+
+	phone_close(&ph);
+	esg_close(&e);
+	mock_close(&m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registrar),
 		cmocka_unit_test(test_per_user),
+		cmocka_unit_test(test_two_stacks),
 	};
 	int rc;
 

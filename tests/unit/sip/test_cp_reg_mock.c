@@ -55,6 +55,7 @@ mock_h(const struct sip_msg *msg, void *arg)
 			 sizeof(m->dup_name));
 	if (pl_strcmp(&msg->met, "OPTIONS") == 0) {
 		m->options++;
+		m->options_src = msg->src;
 		(void)sip_treply(NULL, m->sip, msg, 200, "OK");
 		return true;
 	}
@@ -63,6 +64,7 @@ mock_h(const struct sip_msg *msg, void *arg)
 		return true;
 	}
 	m->registers++;
+	m->src = msg->src;
 	pl_keep(&msg->callid, m->callid, sizeof(m->callid));
 	m->cseq = msg->cseq.num;
 	pl_keep(&msg->from.tag, m->from_tag, sizeof(m->from_tag));
@@ -124,15 +126,21 @@ free_port(void)
 }
 
 static struct sip *
-stack(struct sa *addr, uint16_t port)
+stack_at(struct sa *addr, const char *ip, uint16_t port)
 {
 	struct sip *sip = NULL;
 
-	assert_int_equal(sa_set_str(addr, "127.0.0.1", port), 0);
+	assert_int_equal(sa_set_str(addr, ip, port), 0);
 	assert_int_equal(sip_alloc(&sip, NULL, 16, 16, 16, "ut", NULL, NULL),
 			 0);
 	assert_int_equal(sip_transp_add(sip, SIP_TRANSP_UDP, addr), 0);
 	return sip;
+}
+
+static struct sip *
+stack(struct sa *addr, uint16_t port)
+{
+	return stack_at(addr, "127.0.0.1", port);
 }
 
 void
@@ -162,6 +170,18 @@ esg_h(const struct sip_msg *msg, void *arg)
 	if (cp_reg_request(e->reg, msg))
 		return true;
 	(void)sip_treply(NULL, e->sip, msg, 501, "Not Implemented");
+	return true;
+}
+
+static bool
+esg_wan_h(const struct sip_msg *msg, void *arg)
+{
+	struct esg *e = arg;
+
+	e->wan_requests++;
+	if (cp_reg_request(e->reg, msg))
+		return true;
+	(void)sip_treply(NULL, e->wsip, msg, 501, "Not Implemented");
 	return true;
 }
 
@@ -205,12 +225,33 @@ esg_open(struct esg *e)
 }
 
 void
+esg_open2(struct esg *e)
+{
+	struct sip *sips[2];
+
+	e->conf.iface[1].addr4[0].u.v4.s_addr = inet_addr("127.0.0.2");
+	e->sip = stack(&e->addr, free_port());
+	e->wsip = stack_at(&e->waddr, "127.0.0.2", free_port());
+	assert_int_equal(sip_listen(&e->lsnr, e->sip, true, esg_h, e), 0);
+	assert_int_equal(sip_listen(&e->wlsnr, e->wsip, true, esg_wan_h, e), 0);
+	sips[0] = e->sip;
+	sips[1] = e->wsip;
+	assert_int_equal(
+		cp_reg_alloc_stacks(&e->reg, sips, &e->conf, sa_port(&e->addr)),
+		0);
+}
+
+void
 esg_close(struct esg *e)
 {
 	e->reg = mem_deref(e->reg);
 	e->lsnr = mem_deref(e->lsnr);
+	e->wlsnr = mem_deref(e->wlsnr);
 	sip_close(e->sip, true);
 	e->sip = mem_deref(e->sip);
+	if (e->wsip != NULL)
+		sip_close(e->wsip, true);
+	e->wsip = mem_deref(e->wsip);
 }
 
 struct waiter {
@@ -253,7 +294,10 @@ phone_read_h(int flags, void *arg)
 	struct phone *p = arg;
 
 	(void)flags;
-	p->len = recv(p->fd, p->buf, sizeof(p->buf) - 1, 0);
+	memset(&p->from, 0, sizeof(p->from));
+	p->from.len = sizeof(p->from.u);
+	p->len = recvfrom(p->fd, p->buf, sizeof(p->buf) - 1, 0, &p->from.u.sa,
+			  &p->from.len);
 	if (p->len >= 0)
 		p->buf[p->len] = '\0';
 }
@@ -291,12 +335,9 @@ phone_register(struct phone *p, const struct esg *e, const char *user,
 	       const char *extra)
 {
 	static unsigned int branch;
-	struct sip_msg *msg = NULL;
-	struct mbuf *mb;
-	char req[2048];
 	int n;
 
-	n = re_snprintf(req, sizeof(req),
+	n = re_snprintf(p->req, sizeof(p->req),
 			"REGISTER sip:" REALM " SIP/2.0\r\n"
 			"Via: SIP/2.0/UDP %J;rport;branch=z9hG4bK-ph%u\r\n"
 			"Max-Forwards: 70\r\n"
@@ -312,10 +353,20 @@ phone_register(struct phone *p, const struct esg *e, const char *user,
 			contact != NULL ? contact : "",
 			contact != NULL ? "\r\n" : "", extra);
 	assert_true(n > 0);
+	p->req_len = (size_t)n;
+	return phone_resend(p, e);
+}
+
+struct sip_msg *
+phone_resend(struct phone *p, const struct esg *e)
+{
+	struct sip_msg *msg = NULL;
+	struct mbuf *mb;
+
 	p->len = -1;
-	assert_int_equal(
-		sendto(p->fd, req, (size_t)n, 0, &e->addr.u.sa, e->addr.len),
-		n);
+	assert_int_equal(sendto(p->fd, p->req, p->req_len, 0, &e->addr.u.sa,
+				e->addr.len),
+			 (ssize_t)p->req_len);
 	if (!wait_for(phone_got, p, 3000))
 		return NULL;
 	mb = mbuf_alloc((size_t)p->len);

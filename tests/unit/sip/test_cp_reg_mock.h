@@ -37,6 +37,8 @@ struct mock {
 	char route[128];
 	uint32_t expires;
 	bool had_auth;
+	struct sa src;	       /* where the last REGISTER came from */
+	struct sa options_src; /* ... and the last OPTIONS */
 	/* Every request the mock got, parsed: headers that appear more than
 	 * once (RFC 3261 7.3.1: only list headers may; none of the requests
 	 * cp_reg builds has two of any), and the first such one. */
@@ -45,9 +47,13 @@ struct mock {
 };
 
 struct esg {
-	struct sip *sip;
+	struct sip *sip; /* the LAN interface's stack (both, esg_open()) */
 	struct sip_lsnr *lsnr;
 	struct sa addr;
+	struct sip *wsip; /* esg_open2(): the WAN interface's own stack */
+	struct sip_lsnr *wlsnr;
+	struct sa waddr;
+	unsigned int wan_requests; /* requests that reached the WAN stack */
 	struct cp_reg *reg;
 	struct esg_conf conf;
 };
@@ -57,6 +63,9 @@ struct phone {
 	struct sa addr;
 	char buf[4096];
 	ssize_t len;
+	struct sa from; /* the source of the last answer */
+	char req[2048]; /* the last request sent, for phone_resend() */
+	size_t req_len;
 };
 
 void mock_open(struct mock *m);
@@ -64,6 +73,9 @@ void mock_close(struct mock *m);
 /* One LAN and one WAN interface, both 127.0.0.1/8; one tenant. */
 void esg_conf(struct esg *e, const struct mock *m, enum esg_reg_mode mode);
 void esg_open(struct esg *e);
+/* Two stacks as in esg-controlplane (cp_sip_alloc_groups): the LAN one on
+ * 127.0.0.1, the WAN one on 127.0.0.2 (the WAN interface's address). */
+void esg_open2(struct esg *e);
 void esg_close(struct esg *e);
 /* Run the loop until pred(arg) holds or ms pass; returns pred(arg). */
 bool wait_for(bool (*pred)(const void *), const void *arg, uint32_t ms);
@@ -77,6 +89,9 @@ struct sip_msg *phone_register(struct phone *p, const struct esg *e,
 /* How many headers of msg repeat an earlier one (by name, compact forms
  * by libre's id); the first repeated name goes to name. */
 unsigned int hdr_dups(const struct sip_msg *msg, char *name, size_t sz);
+/* Send the last REGISTER again, byte for byte (same branch: a UDP
+ * retransmission, RFC 3261 17.1.2.1); the answer, NULL if none came. */
+struct sip_msg *phone_resend(struct phone *p, const struct esg *e);
 const char *hdr_val(const struct sip_msg *msg, const char *name, char *buf,
 		    size_t sz);
 
