@@ -12,22 +12,6 @@
 #include "cp_log.h"
 #include "cp_reg.h"
 
-/* What we tell the other side about the request we build. */
-struct bside {
-	enum cp_route_side where;
-	int iface;
-	int af;
-	char ruri[CP_CALL_URI];
-	char from[CP_CALL_URI];
-	char to[CP_CALL_URI];
-	char route[CP_CALL_URI];
-	char hdrs[CP_CALL_URI + 32];
-	char user[CP_CALL_USER]; /* the number called */
-	char cuser[CP_CALL_USER];
-	const char *auth_user;
-	const char *auth_pass;
-};
-
 static const char *const end_names[CP_END_MAX] = {
 	[CP_END_NORMAL_A] = "bye_a",
 	[CP_END_NORMAL_B] = "bye_b",
@@ -106,8 +90,8 @@ out:
 /* Copy a user part, keeping only characters that are safe in any URI
  * user and header (RFC 3261 25.1 unreserved and a few marks): nothing
  * of the other side's syntax can be smuggled through. */
-static void
-user_copy(char *dst, size_t size, const struct pl *user)
+void
+cp_b2bua_user_copy(char *dst, size_t size, const struct pl *user)
 {
 	size_t i, n = 0;
 
@@ -143,9 +127,8 @@ reply(struct cp_b2bua *b, const struct sip_msg *msg, uint16_t scode,
 			   hdrs != NULL ? hdrs : "");
 }
 
-/* A host for URIs: an IP literal of sa (IPv6 in brackets). */
-static void
-host_of(char *dst, size_t size, const struct sa *sa)
+void
+cp_b2bua_host(char *dst, size_t size, const struct sa *sa)
 {
 	if (sa_af(sa) == AF_INET6)
 		re_snprintf(dst, size, "[%j]", sa);
@@ -167,10 +150,11 @@ op_domain(const struct cp_b2bua *b, char *dst, size_t size)
 		re_snprintf(dst, size, "invalid");
 }
 
-/* LAN -> trunk: the request toward the operator (docs "Header policy"). */
+/* LAN -> trunk: the request toward the operator (docs "Header policy")
+ * for the number called, from caller (A's From user). */
 static int
-to_trunk(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int t,
-	 struct bside *o)
+trunk_target(struct cp_b2bua *b, unsigned int t, const char *called,
+	     const char *from_user, struct cp_call_target *o)
 {
 	const struct esg_conf_sip *s = &b->conf->sip;
 	const struct esg_conf_tenant *tn = &s->tenant[t];
@@ -184,12 +168,12 @@ to_trunk(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int t,
 	o->af = cp_route_proxy(s, AF_UNSPEC, &proxy) == 0 ? sa_af(&proxy)
 		: s->family == ESG_SIP_FAM_IPV6		  ? AF_INET6
 							  : AF_INET;
-	user_copy(o->user, sizeof(o->user), &msg->uri.user);
-	user_copy(caller, sizeof(caller), &msg->from.uri.user);
+	re_snprintf(o->user, sizeof(o->user), "%s", called);
 	if (o->user[0] == '\0')
 		return ENOENT;
 	/* The caller's number when it is one of the tenant's, else the
 	 * trunk's pilot number (no LAN extension leaks to the operator). */
+	re_snprintf(caller, sizeof(caller), "%s", from_user);
 	pl_set_str(&pl, caller);
 	if (!cp_route_tenant_has(tn, &pl))
 		re_snprintf(caller, sizeof(caller), "%s", tn->trunk.username);
@@ -213,12 +197,23 @@ to_trunk(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int t,
 	return 0;
 }
 
+static int
+to_trunk(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int t,
+	 struct cp_call_target *o)
+{
+	char called[CP_CALL_USER], caller[CP_CALL_USER];
+
+	cp_b2bua_user_copy(called, sizeof(called), &msg->uri.user);
+	cp_b2bua_user_copy(caller, sizeof(caller), &msg->from.uri.user);
+	return trunk_target(b, t, called, caller, o);
+}
+
 /* trunk -> LAN: the tenant and its PBX or phone for the called user: a
  * per-user WAN contact token, else a DID of a tenant's "numbers" reached
  * through its registered PBX/phone, else its static "pbx". */
 static int
 to_lan(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int *tp,
-       struct bside *o)
+       struct cp_call_target *o)
 {
 	const struct esg_conf_sip *s = &b->conf->sip;
 	struct cp_reg_contact ct;
@@ -227,8 +222,8 @@ to_lan(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int *tp,
 	bool found = false;
 	int err;
 
-	user_copy(o->user, sizeof(o->user), &msg->uri.user);
-	user_copy(caller, sizeof(caller), &msg->from.uri.user);
+	cp_b2bua_user_copy(o->user, sizeof(o->user), &msg->uri.user);
+	cp_b2bua_user_copy(caller, sizeof(caller), &msg->from.uri.user);
 	if (b->cfg.reg != NULL &&
 	    cp_reg_lookup_token(b->cfg.reg, &msg->uri.user, tp, &ct) == 0)
 		found = true;
@@ -246,7 +241,7 @@ to_lan(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int *tp,
 	} else {
 		if (cp_route_pbx(&s->tenant[*tp], &target) != 0)
 			return EHOSTUNREACH;
-		host_of(tgt, sizeof(tgt), &target);
+		cp_b2bua_host(tgt, sizeof(tgt), &target);
 		re_snprintf(o->ruri, sizeof(o->ruri), "sip:%s@%s:%u", o->user,
 			    tgt, sa_port(&target));
 	}
@@ -255,8 +250,8 @@ to_lan(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int *tp,
 	o->af = sa_af(&target);
 	if (cp_route_own_addr(b->conf, o->iface, o->af, &addr) != 0)
 		return EHOSTUNREACH;
-	host_of(own, sizeof(own), &addr);
-	host_of(tgt, sizeof(tgt), &target);
+	cp_b2bua_host(own, sizeof(own), &addr);
+	cp_b2bua_host(tgt, sizeof(tgt), &target);
 	re_snprintf(o->to, sizeof(o->to), "sip:%s@%s", o->user, tgt);
 	re_snprintf(o->from, sizeof(o->from), "sip:%s@%s",
 		    caller[0] != '\0' ? caller : "anonymous", own);
@@ -340,30 +335,26 @@ offer_code(int err, enum cp_b2bua_end *why)
 	return 503;
 }
 
+/* Count a call refused before its object existed. */
 static void
-call_start(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int t,
-	   enum cp_route_side aside, const struct bside *o)
+refused(struct cp_b2bua *b, unsigned int t, enum cp_b2bua_end why)
+{
+	if (b->cfg.cac != NULL)
+		cp_cac_release(b->cfg.cac, t);
+	b->c.failed++;
+	b->c.ended[why]++;
+}
+
+/* The call object with both sides' media; 503 to A when it cannot be. */
+static int
+call_new(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int t,
+	 enum cp_route_side aside, const struct cp_call_target *o,
+	 struct cp_call **callp)
 {
 	struct cp_cmedia_cfg mc;
-	struct cp_call *call = NULL;
-	struct cp_dlg_prm ap, bp;
-	char caller[CP_CALL_USER], dname[64];
-	enum cp_b2bua_end why = CP_END_ERROR;
-	struct mbuf *mb = NULL;
-	struct pl body;
-	int aif = cp_route_iface(b->conf, &msg->dst), sdperr, err;
-	uint16_t code = 500;
+	char caller[CP_CALL_USER];
+	int aif = cp_route_iface(b->conf, &msg->dst), err;
 
-	sdperr = cp_dlg_msg_sdp(msg, &body);
-	if (sdperr == EBADMSG) { /* RFC 3261 21.4.13 */
-		reply(b, msg, 415, "Unsupported Media Type",
-		      "Accept: application/sdp\r\n");
-		cp_call_record_refused(b, msg, aside, (int)t, 415,
-				       "Unsupported Media Type",
-				       CP_END_BAD_SDP);
-		why = CP_END_BAD_SDP;
-		goto refused;
-	}
 	memset(&mc, 0, sizeof(mc));
 	mc.legs = b->cfg.legs;
 	mc.idle_ms = b->conf->sip.media_timeout_s * 1000;
@@ -373,79 +364,149 @@ call_start(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int t,
 	if (!err && b->ds[o->iface] == NULL) /* media_side checked iface */
 		err = ENOENT;
 	if (!err)
-		err = cp_call_alloc(&call, b, t, &mc);
+		err = cp_call_alloc(callp, b, t, &mc);
 	if (err) {
 		reply(b, msg, 503, "Service Unavailable", NULL);
 		cp_call_record_refused(b, msg, aside, (int)t, 503,
 				       "Service Unavailable", CP_END_MEDIA);
-		why = CP_END_MEDIA;
-		goto refused;
+		refused(b, t, CP_END_MEDIA);
+		return err;
 	}
-	call->cac_held = b->cfg.cac != NULL;
-	call->late_offer = sdperr != 0;
-	user_copy(caller, sizeof(caller), &msg->from.uri.user);
-	side_init(&call->side[CP_SIDE_A], aside, aif, sa_af(&msg->dst),
+	(*callp)->cac_held = b->cfg.cac != NULL;
+	cp_b2bua_user_copy(caller, sizeof(caller), &msg->from.uri.user);
+	side_init(&(*callp)->side[CP_SIDE_A], aside, aif, sa_af(&msg->dst),
 		  &mc.side[CP_SIDE_A].addr, caller);
-	side_init(&call->side[CP_SIDE_B], o->where, o->iface, o->af,
+	(*callp)->side[CP_SIDE_A].laddr = msg->dst;
+	side_init(&(*callp)->side[CP_SIDE_B], o->where, o->iface, o->af,
 		  &mc.side[CP_SIDE_B].addr, o->user);
-	prm_common(b, &ap);
-	ap.cuser = "esg";
-	err = cp_dlg_accept(&call->side[CP_SIDE_A].dlg, b->ds[aif], msg, &ap,
-			    &cp_call_handlers, call);
-	if (err) {
-		reply(b, msg, err == EBADMSG ? 400 : 500,
-		      err == EBADMSG ? "Bad Request" : "Server Internal Error",
-		      NULL);
-		cp_call_end(call, CP_END_ERROR);
-		return;
-	}
-	if (!call->late_offer) {
-		err = cp_call_sdp_offer(call, CP_SIDE_A, &body, &mb);
-		if (err) {
-			code = offer_code(err, &why);
-			goto reject;
-		}
-	}
+	return 0;
+}
+
+int
+cp_b2bua_invite_b(struct cp_call *call, const struct cp_call_target *o,
+		  const char *dname)
+{
+	struct cp_b2bua *b = call->b;
+	struct cp_dlg_prm bp;
+
 	prm_common(b, &bp);
-	dname_copy(dname, sizeof(dname), &msg->from.dname);
 	bp.ruri = o->ruri;
 	bp.from_uri = o->from;
-	bp.from_name = dname[0] != '\0' ? dname : NULL;
+	bp.from_name = dname != NULL && dname[0] != '\0' ? dname : NULL;
 	bp.to_uri = o->to;
 	bp.route = o->route[0] != '\0' ? o->route : NULL;
 	bp.auth_user = o->auth_user;
 	bp.auth_pass = o->auth_pass;
 	bp.cuser = o->cuser;
 	bp.hdrs = o->hdrs[0] != '\0' ? o->hdrs : NULL;
-	err = cp_dlg_invite(&call->inv, b->ds[o->iface], &bp, mb,
+	return cp_dlg_invite(&call->inv, b->ds[o->iface], &bp, call->b_offer,
+			     &cp_call_handlers, call);
+}
+
+int
+cp_b2bua_redirect(struct cp_call *call, const struct pl *number)
+{
+	struct cp_call_target o;
+	char called[CP_CALL_USER];
+	int err;
+
+	if (call->redirected || call->side[CP_SIDE_B].where != CP_ROUTE_WAN)
+		return ENOENT;
+	memset(&o, 0, sizeof(o));
+	cp_b2bua_user_copy(called, sizeof(called), number);
+	err = trunk_target(call->b, call->tenant, called,
+			   call->side[CP_SIDE_A].user, &o);
+	if (err)
+		return err;
+	call->redirected = true;
+	err = cp_b2bua_invite_b(call, &o, NULL);
+	if (!err)
+		re_snprintf(call->side[CP_SIDE_B].user,
+			    sizeof(call->side[CP_SIDE_B].user), "%s", o.user);
+	return err;
+}
+
+/* A's dialog (100 Trying), A's offer anchored toward B (b_offer). */
+static int
+call_accept_a(struct cp_call *call, const struct sip_msg *msg,
+	      const struct pl *body, uint16_t *codep, enum cp_b2bua_end *whyp)
+{
+	struct cp_b2bua *b = call->b;
+	struct cp_dlg_prm ap;
+	int err;
+
+	prm_common(b, &ap);
+	ap.cuser = "esg";
+	err = cp_dlg_accept(&call->side[CP_SIDE_A].dlg,
+			    b->ds[call->side[CP_SIDE_A].iface], msg, &ap,
 			    &cp_call_handlers, call);
-	mem_deref(mb);
+	if (err == ENOTSUP || err == ERANGE)
+		return err; /* answered 420 / 422 by the layer */
 	if (err) {
-		code = 503;
-		goto reject;
+		reply(b, msg, err == EBADMSG ? 400 : 500,
+		      err == EBADMSG ? "Bad Request" : "Server Internal Error",
+		      NULL);
+		return err;
+	}
+	if (call->late_offer)
+		return 0;
+	err = cp_call_sdp_offer(call, CP_SIDE_A, body, &call->b_offer);
+	if (err)
+		*codep = offer_code(err, whyp);
+	return err;
+}
+
+static void
+call_start(struct cp_b2bua *b, const struct sip_msg *msg, unsigned int t,
+	   enum cp_route_side aside, const struct cp_call_target *o)
+{
+	struct cp_call *call = NULL;
+	char dname[64];
+	enum cp_b2bua_end why = CP_END_ERROR;
+	struct pl body;
+	int sdperr, err;
+	uint16_t code = 503;
+
+	sdperr = cp_dlg_msg_sdp(msg, &body);
+	if (sdperr == EBADMSG) { /* RFC 3261 21.4.13 */
+		reply(b, msg, 415, "Unsupported Media Type",
+		      "Accept: application/sdp\r\n");
+		cp_call_record_refused(b, msg, aside, (int)t, 415,
+				       "Unsupported Media Type",
+				       CP_END_BAD_SDP);
+		refused(b, t, CP_END_BAD_SDP);
+		return;
+	}
+	if (call_new(b, msg, t, aside, o, &call) != 0)
+		return;
+	call->late_offer = sdperr != 0;
+	err = call_accept_a(call, msg, &body, &code, &why);
+	if (err && call->side[CP_SIDE_A].dlg == NULL) {
+		cp_call_end(call, CP_END_ERROR); /* answered already */
+		return;
+	}
+	if (!err) {
+		dname_copy(dname, sizeof(dname), &msg->from.dname);
+		err = cp_b2bua_invite_b(call, o, dname);
+	}
+	if (err) {
+		cp_info("call %llu: refused %u: %s",
+			(unsigned long long)call->id, code, strerror(err));
+		cp_dlg_reject(call->side[CP_SIDE_A].dlg, code,
+			      code == 488 ? "Not Acceptable Here"
+					  : "Service Unavailable",
+			      NULL);
+		call->side[CP_SIDE_A].dlg = NULL;
+		cp_call_end(call, why);
+		return;
 	}
 	cp_call_noans_start(call, b->conf->sip.no_answer_s);
 	cp_info("call %llu: tenant %s, %s %s -> %s %s%s",
 		(unsigned long long)call->id, b->conf->sip.tenant[t].name,
-		aside == CP_ROUTE_LAN ? "LAN" : "WAN", caller,
+		aside == CP_ROUTE_LAN ? "LAN" : "WAN",
+		call->side[CP_SIDE_A].user,
 		o->where == CP_ROUTE_LAN ? "LAN" : "WAN", o->user,
 		call->late_offer ? " (late offer)" : "");
-	return;
-reject:
-	cp_info("call %llu: refused %u: %s", (unsigned long long)call->id, code,
-		strerror(err));
-	cp_dlg_reject(call->side[CP_SIDE_A].dlg, code,
-		      code == 488 ? "Not Acceptable Here"
-				  : "Service Unavailable",
-		      NULL);
-	call->side[CP_SIDE_A].dlg = NULL;
-	cp_call_end(call, why);
-	return;
-refused:
-	if (b->cfg.cac != NULL)
-		cp_cac_release(b->cfg.cac, t);
-	b->c.failed++;
-	b->c.ended[why]++;
 }
 
 static void
@@ -468,7 +529,7 @@ refuse(struct cp_b2bua *b, const struct sip_msg *msg, int tenant,
 static void
 invite_new(struct cp_b2bua *b, const struct sip_msg *msg)
 {
-	struct bside o;
+	struct cp_call_target o;
 	unsigned int t = 0;
 	uint32_t ra = 0;
 	char hdr[48];
@@ -566,13 +627,16 @@ cp_b2bua_log_counters(const struct cp_b2bua *b)
 		n += (size_t)k;
 	}
 	cp_notice("calls: attempted %llu, answered %llu, failed %llu, active "
-		  "%llu, re-offers %llu, relayed requests %llu, REFER refused "
-		  "%llu, early media %llu; ended:%s",
+		  "%llu, re-offers %llu, relayed requests %llu, REFER relayed "
+		  "%llu, REFER refused %llu, 3xx followed %llu, early media "
+		  "%llu; ended:%s",
 		  (unsigned long long)c->attempts,
 		  (unsigned long long)c->answered,
 		  (unsigned long long)c->failed, (unsigned long long)c->active,
 		  (unsigned long long)c->reoffers,
 		  (unsigned long long)c->relayed_reqs,
+		  (unsigned long long)c->refers,
 		  (unsigned long long)c->refer_refused,
+		  (unsigned long long)c->redirects,
 		  (unsigned long long)c->early_media, ends);
 }

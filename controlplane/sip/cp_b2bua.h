@@ -72,7 +72,9 @@ struct cp_b2bua_counters {
 	uint64_t ended[CP_END_MAX];
 	uint64_t reoffers;	/* re-INVITE/UPDATE offers relayed */
 	uint64_t relayed_reqs;	/* INFO/NOTIFY/MESSAGE relayed */
-	uint64_t refer_refused; /* REFER answered 403 (docs) */
+	uint64_t refer_refused; /* REFER refused (docs/b2bua.md "REFER") */
+	uint64_t refers;	/* REFER relayed */
+	uint64_t redirects;	/* 3xx followed (docs "Error mapping") */
 	uint64_t early_media;	/* provisional answers relayed with SDP */
 };
 

@@ -32,11 +32,21 @@ side_of(const struct cp_call *call, const struct cp_dlg *dlg)
 	return dlg == call->side[CP_SIDE_A].dlg ? CP_SIDE_A : CP_SIDE_B;
 }
 
+/* A side's dialog: B's is the answered fork, before the answer the fork
+ * whose early SDP went to A (an early UPDATE goes there, RFC 3311 5.1). */
+static struct cp_dlg *
+dlg_of(const struct cp_call *call, enum cp_side s)
+{
+	if (s == CP_SIDE_B && call->side[CP_SIDE_B].dlg == NULL)
+		return call->b_early;
+	return call->side[s].dlg;
+}
+
 static bool
 ours(const struct cp_call *call, const struct cp_dlg *dlg)
 {
 	return dlg != NULL && (dlg == call->side[CP_SIDE_A].dlg ||
-			       dlg == call->side[CP_SIDE_B].dlg);
+			       dlg == dlg_of(call, CP_SIDE_B));
 }
 
 static const char *
@@ -69,6 +79,9 @@ destructor(void *arg)
 	tmr_cancel(&call->endt);
 	relays_drop(call);
 	call->media = mem_deref(call->media);
+	call->b_offer = mem_deref(call->b_offer);
+	cp_call_dlgid_free(&call->side[CP_SIDE_A].id);
+	cp_call_dlgid_free(&call->side[CP_SIDE_B].id);
 	list_unlink(&call->le);
 }
 
@@ -94,6 +107,7 @@ cp_call_end(struct cp_call *call, enum cp_b2bua_end why)
 	if (call->inv != NULL)
 		cp_inv_close(call->inv); /* CANCELs if still pending */
 	call->inv = NULL;
+	call->b_early = NULL; /* its INVITE closed: the fork ends with it */
 	/* BYE a confirmed dialog; an unanswered one toward A gets 480. */
 	for (k = 0; k < 2; k++) {
 		if (call->side[k].dlg != NULL)
@@ -161,6 +175,76 @@ media_h(struct cp_cmedia *m, enum cp_cmedia_event ev, enum cp_side side,
 	}
 }
 
+/* The number of a 3xx Contact that routes through the operator again
+ * (RFC 3261 8.1.3.4, 16.5 style recursion, done once): tel:<number>, or
+ * sip(s):<number>@<the operator's domain or proxy host>. Anything else
+ * (another host, a LAN address, a name) is not followed. */
+static bool
+contact_number(const struct cp_call *call, const struct sip_addr *c,
+	       struct pl *num)
+{
+	const struct esg_conf_sip *s = &call->b->conf->sip;
+	struct pl host;
+	size_t i;
+
+	if (cp_call_uri_number(c, num) != 0)
+		return false;
+	if (pl_strcasecmp(&c->uri.scheme, "tel") != 0 &&
+	    !(s->domain[0] != '\0' &&
+	      pl_strcasecmp(&c->uri.host, s->domain) == 0) &&
+	    !(cp_route_proxy_host(s, &host) == 0 &&
+	      pl_cmp(&c->uri.host, &host) == 0))
+		return false;
+	if (num->l == 0)
+		return false;
+	for (i = 0; i < num->l; i++)
+		if (strchr("+0123456789-.()", num->p[i]) == NULL)
+			return false;
+	return true;
+}
+
+struct redir {
+	const struct cp_call *call;
+	struct sip_addr c;
+	struct pl num;
+};
+
+/* The first usable Contact in header order (RFC 3261 8.1.3.4: we try
+ * one, not the whole set). */
+static bool
+contact_h(const struct sip_hdr *hdr, const struct sip_msg *msg, void *arg)
+{
+	struct redir *r = arg;
+
+	(void)msg;
+	return sip_addr_decode(&r->c, &hdr->val) == 0 &&
+	       contact_number(r->call, &r->c, &r->num);
+}
+
+/* B's 3xx: A keeps ringing while the ESG calls the redirect's number. */
+static bool
+redirect(struct cp_call *call, const struct sip_msg *msg)
+{
+	struct redir r;
+	int err;
+
+	if (msg == NULL || call->redirected ||
+	    call->side[CP_SIDE_B].where != CP_ROUTE_WAN)
+		return false;
+	memset(&r, 0, sizeof(r));
+	r.call = call;
+	if (sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, contact_h, &r) ==
+	    NULL)
+		return false;
+	err = cp_b2bua_redirect(call, &r.num);
+	cp_info("call %llu: side B redirected (%u) to %s: %s",
+		(unsigned long long)call->id, msg->scode,
+		call->side[CP_SIDE_B].user, err ? strerror(err) : "following");
+	if (!err)
+		call->b->c.redirects++;
+	return err == 0;
+}
+
 /* B's INVITE failed: A hears the mapped response. */
 static void
 fail_h(struct cp_inv *inv, int err, uint16_t scode, const struct sip_msg *msg,
@@ -171,9 +255,11 @@ fail_h(struct cp_inv *inv, int err, uint16_t scode, const struct sip_msg *msg,
 	uint16_t code;
 
 	(void)inv;
-	(void)msg;
 	call->inv = NULL; /* gone when we return */
+	call->b_early = NULL;
 	if (call->state != CP_CALL_CALLING)
+		return;
+	if (!err && scode >= 300 && scode < 400 && redirect(call, msg))
 		return;
 	code = cp_b2bua_map_final(scode, err, &reason);
 	cp_info("call %llu: side B failed: %u%s%s -> %u to side A",
@@ -223,6 +309,7 @@ prov_h(struct cp_inv *inv, struct cp_dlg *dlg, const struct sip_msg *msg,
 	if (!err && mb != NULL) {
 		call->b->c.early_media++;
 		call->early_sdp_a = true;
+		call->b_early = dlg;
 	}
 	mem_deref(mb);
 }
@@ -230,13 +317,18 @@ prov_h(struct cp_inv *inv, struct cp_dlg *dlg, const struct sip_msg *msg,
 /* B answered: the 2xx's SDP (the answer, or B's offer after our late
  * offer) goes to A in our 2xx. */
 static void
-b_estab(struct cp_call *call, struct cp_dlg *dlg, const struct pl *body)
+b_estab(struct cp_call *call, struct cp_dlg *dlg, const struct sip_msg *msg,
+	const struct pl *body)
 {
 	struct mbuf *mb = NULL;
 	int err;
 
 	call->inv = NULL;
 	call->side[CP_SIDE_B].dlg = dlg;
+	call->side[CP_SIDE_B].laddr = msg->dst;
+	cp_call_dlgid_set(&call->side[CP_SIDE_B], msg);
+	call->b_early = NULL;
+	call->b_offer = mem_deref(call->b_offer);
 	call->state = CP_CALL_CONNECTED;
 	call->t_answer_ms = tmr_jiffies();
 	call->wall_answer_ms = cp_cdr_now_ms();
@@ -268,10 +360,13 @@ out:
 /* A's ACK: with a late offer it carries A's answer, which B gets in
  * our ACK (cp_dlg_answer). */
 static void
-a_estab(struct cp_call *call, const struct pl *body)
+a_estab(struct cp_call *call, const struct sip_msg *msg, const struct pl *body)
 {
 	struct mbuf *mb = NULL;
 	int err = 0;
+
+	if (msg != NULL && pl_strcmp(&msg->met, "ACK") == 0)
+		cp_call_dlgid_set(&call->side[CP_SIDE_A], msg);
 
 	if (call->oa != CP_OA_RELAY || call->oa_from != CP_SIDE_B)
 		return;
@@ -296,13 +391,50 @@ estab_h(struct cp_dlg *dlg, const struct sip_msg *msg, const struct pl *body,
 {
 	struct cp_call *call = arg;
 
-	(void)msg;
 	if (call->state == CP_CALL_ENDED)
 		return;
 	if (dlg == call->side[CP_SIDE_A].dlg)
-		a_estab(call, body);
+		a_estab(call, msg, body);
 	else if (call->state == CP_CALL_CALLING)
-		b_estab(call, dlg, body);
+		b_estab(call, dlg, msg, body);
+}
+
+/* May the offer of dlg cross? A confirmed call: yes. Before the answer
+ * (RFC 3311 5.1: an UPDATE in an early dialog, after the INVITE's
+ * offer/answer): only an UPDATE with SDP between A and the fork whose
+ * early SDP went to A, and only when the other side Allows UPDATE too;
+ * else the refusal (500 + Retry-After) stands. */
+static bool
+offer_relayable(const struct cp_call *call, const struct cp_dlg *dlg,
+		const struct sip_msg *msg, const struct pl *body)
+{
+	struct cp_dlg *to;
+
+	if (!ours(call, dlg) || call->state == CP_CALL_ENDED)
+		return false;
+	if (call->state == CP_CALL_CONNECTED)
+		return true;
+	to = dlg_of(call, cp_side_other(side_of(call, dlg)));
+	return body != NULL && !call->late_offer && to != NULL &&
+	       pl_strcmp(&msg->met, "UPDATE") == 0 && cp_dlg_peer_update(to);
+}
+
+/* A re-INVITE without SDP: we offer the session as it stands. */
+static int
+offer_local(struct cp_call *call, struct cp_dlg *dlg, enum cp_side from)
+{
+	struct mbuf *mb = NULL;
+	int err;
+
+	err = cp_call_sdp_reoffer(call, from, &mb);
+	if (!err)
+		err = cp_dlg_answer(dlg, mb);
+	if (!err) {
+		call->oa = CP_OA_LOCAL;
+		call->oa_from = from;
+	}
+	mem_deref(mb);
+	return err;
 }
 
 /* A re-INVITE or UPDATE offer of one side: on to the other side, whose
@@ -312,13 +444,13 @@ offer_h(struct cp_dlg *dlg, const struct sip_msg *msg, const struct pl *body,
 	void *arg)
 {
 	struct cp_call *call = arg;
-	enum cp_side from, to;
+	enum cp_side from;
+	struct cp_dlg *to;
 	struct mbuf *mb = NULL;
 	bool update = pl_strcmp(&msg->met, "UPDATE") == 0;
 	int err;
 
-	if (!ours(call, dlg) || call->state != CP_CALL_CONNECTED) {
-		/* an offer in an early dialog: not relayed (docs) */
+	if (!offer_relayable(call, dlg, msg, body)) {
 		cp_dlg_reject(dlg, 500, "Server Internal Error",
 			      "Retry-After: 1\r\n");
 		return;
@@ -328,40 +460,38 @@ offer_h(struct cp_dlg *dlg, const struct sip_msg *msg, const struct pl *body,
 		return;
 	}
 	from = side_of(call, dlg);
-	to = cp_side_other(from);
+	to = dlg_of(call, cp_side_other(from));
 	if (body == NULL) {
-		/* re-INVITE without SDP: we offer the session as it is */
-		err = cp_call_sdp_reoffer(call, from, &mb);
-		if (!err)
-			err = cp_dlg_answer(dlg, mb);
-		if (!err) {
-			call->oa = CP_OA_LOCAL;
-			call->oa_from = from;
-		}
+		err = offer_local(call, dlg, from);
+		if (err)
+			cp_dlg_reject(dlg, 500, "Server Internal Error",
+				      "Retry-After: 1\r\n");
 		goto out;
 	}
 	err = cp_call_sdp_offer(call, from, body, &mb);
 	if (err == EBADMSG || err == EAFNOSUPPORT || err == ENOTSUP) {
 		cp_dlg_reject(dlg, 488, "Not Acceptable Here", NULL);
 		err = 0;
-		goto out_mb;
+		goto out;
 	}
 	if (!err) {
-		err = cp_dlg_offer(call->side[to].dlg, mb, update);
-		if (err == EOPNOTSUPP) /* B does not Allow UPDATE */
-			err = cp_dlg_offer(call->side[to].dlg, mb, false);
+		err = cp_dlg_offer(to, mb, update);
+		if (err == EOPNOTSUPP) /* no UPDATE there: re-INVITE */
+			err = cp_dlg_offer(to, mb, false);
 	}
 	if (!err) {
 		call->oa = CP_OA_RELAY;
 		call->oa_from = from;
 		call->b->c.reoffers++;
-	}
-out:
-	if (err)
+	} else
 		cp_dlg_reject(dlg, 500, "Server Internal Error",
 			      "Retry-After: 1\r\n");
-out_mb:
+out:
 	mem_deref(mb);
+	if (err)
+		cp_info("call %llu: offer of side %s not relayed: %s",
+			(unsigned long long)call->id, side_name(from),
+			strerror(err));
 }
 
 /* The outcome of an offer we made on a side. */
@@ -373,6 +503,7 @@ answer_h(struct cp_dlg *dlg, uint16_t scode, const struct sip_msg *msg,
 	enum cp_side side;
 	struct cp_dlg *from_dlg;
 	struct mbuf *mb = NULL;
+	bool final = call->state == CP_CALL_CONNECTED;
 	int err = 0;
 
 	(void)msg;
@@ -389,9 +520,12 @@ answer_h(struct cp_dlg *dlg, uint16_t scode, const struct sip_msg *msg,
 	if (side == call->oa_from)
 		return; /* not the side we offered to */
 	call->oa = CP_OA_IDLE;
-	from_dlg = call->side[call->oa_from].dlg;
+	from_dlg = dlg_of(call, call->oa_from);
+	if (from_dlg == NULL)
+		return; /* the offerer's early fork ended meanwhile */
 	if (scode >= 200 && scode < 300 && body != NULL) {
-		err = cp_call_sdp_answer(call, side, body, true, &mb);
+		/* early (RFC 3311 5.1): LATCH only until the final answer */
+		err = cp_call_sdp_answer(call, side, body, final, &mb);
 		if (!err)
 			err = cp_dlg_answer(from_dlg, mb);
 		mem_deref(mb);
@@ -402,7 +536,7 @@ answer_h(struct cp_dlg *dlg, uint16_t scode, const struct sip_msg *msg,
 	}
 	/* RFC 5057 5.2: 408 / 481 to a mid-dialog request end the dialog
 	 * usage; the call ends. Other failures keep the session. */
-	if (scode == 408 || scode == 481) {
+	if (final && (scode == 408 || scode == 481)) {
 		cp_call_end(call, CP_END_TIMEOUT);
 		return;
 	}
@@ -431,36 +565,57 @@ relay_resp_h(int err, const struct sip_msg *msg, void *arg)
 	mem_deref(r);
 }
 
-/* INFO / NOTIFY / MESSAGE relayed (body and its type kept, nothing
- * else); REFER refused (docs/b2bua.md "REFER"); OPTIONS answered. */
+int
+cp_call_relay(struct cp_call *call, enum cp_side from, struct cp_dlg_sreq *sreq,
+	      const char *method, const char *hdrs, const char *ctype,
+	      const struct pl *body)
+{
+	struct relay *r;
+	int err;
+
+	r = mem_zalloc(sizeof(*r), NULL);
+	if (r == NULL)
+		return ENOMEM;
+	r->call = call;
+	r->sreq = sreq;
+	err = cp_dlg_request(call->side[cp_side_other(from)].dlg, method, hdrs,
+			     ctype, body, relay_resp_h, r);
+	if (err) {
+		mem_deref(r);
+		return err;
+	}
+	list_append(&call->relays, &r->le, r);
+	call->b->c.relayed_reqs++;
+	return 0;
+}
+
+/* INFO / MESSAGE relayed (body and its type kept, nothing else), NOTIFY
+ * and REFER with their own rules (cp_call_refer.c), OPTIONS answered. */
 static void
 sreq_h(struct cp_dlg *dlg, struct cp_dlg_sreq *sreq, const struct sip_msg *msg,
        void *arg)
 {
 	struct cp_call *call = arg;
-	struct relay *r;
 	char method[16], ctype[96] = "";
+	enum cp_side from;
 	struct pl body;
-	int err;
 
 	if (pl_strcmp(&msg->met, "OPTIONS") == 0) {
 		cp_dlg_sreq_reply(sreq, 200, "OK", NULL, NULL);
 		return;
 	}
-	if (pl_strcmp(&msg->met, "REFER") == 0) {
-		call->b->c.refer_refused++;
-		cp_dlg_sreq_reply(sreq, 403, "Forbidden", NULL, NULL);
-		return;
-	}
+	from = side_of(call, dlg);
 	if (!ours(call, dlg) || call->state != CP_CALL_CONNECTED ||
-	    call->side[cp_side_other(side_of(call, dlg))].dlg == NULL) {
+	    call->side[cp_side_other(from)].dlg == NULL) {
 		cp_dlg_sreq_reply(sreq, 481, "Call Does Not Exist", NULL, NULL);
 		return;
 	}
-	r = mem_zalloc(sizeof(*r), NULL);
-	if (r == NULL) {
-		cp_dlg_sreq_reply(sreq, 500, "Server Internal Error", NULL,
-				  NULL);
+	if (pl_strcmp(&msg->met, "REFER") == 0) {
+		cp_call_refer(call, from, sreq, msg);
+		return;
+	}
+	if (pl_strcmp(&msg->met, "NOTIFY") == 0) {
+		cp_call_notify(call, from, sreq, msg);
 		return;
 	}
 	pl_strcpy(&msg->met, method, sizeof(method));
@@ -469,19 +624,11 @@ sreq_h(struct cp_dlg *dlg, struct cp_dlg_sreq *sreq, const struct sip_msg *msg,
 			    &msg->ctyp.subtype);
 	body.p = (const char *)mbuf_buf(msg->mb);
 	body.l = mbuf_get_left(msg->mb);
-	r->call = call;
-	r->sreq = sreq;
-	err = cp_dlg_request(call->side[cp_side_other(side_of(call, dlg))].dlg,
-			     method, NULL, ctype[0] != '\0' ? ctype : NULL,
-			     body.l > 0 ? &body : NULL, relay_resp_h, r);
-	if (err) {
-		mem_deref(r);
+	if (cp_call_relay(call, from, sreq, method, NULL,
+			  ctype[0] != '\0' ? ctype : NULL,
+			  body.l > 0 ? &body : NULL) != 0)
 		cp_dlg_sreq_reply(sreq, 500, "Server Internal Error", NULL,
 				  NULL);
-		return;
-	}
-	list_append(&call->relays, &r->le, r);
-	call->b->c.relayed_reqs++;
 }
 
 static enum cp_b2bua_end
@@ -514,6 +661,17 @@ close_h(struct cp_dlg *dlg, enum cp_dlg_reason reason, uint16_t scode,
 
 	(void)scode;
 	(void)msg;
+	if (dlg == call->b_early && call->side[CP_SIDE_B].dlg == NULL) {
+		/* that fork ended: A's early SDP stays; an early offer
+		 * relayed across it is refused to its side */
+		call->b_early = NULL;
+		if (call->oa == CP_OA_RELAY && call->oa_from == CP_SIDE_A)
+			cp_dlg_reject(call->side[CP_SIDE_A].dlg, 500,
+				      "Server Internal Error",
+				      "Retry-After: 1\r\n");
+		call->oa = CP_OA_IDLE;
+		return;
+	}
 	if (!ours(call, dlg) || call->state == CP_CALL_ENDED)
 		return; /* an early fork that lost or was rejected */
 	side = side_of(call, dlg);

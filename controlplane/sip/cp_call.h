@@ -32,6 +32,23 @@ struct cp_b2bua {
 	struct cp_b2bua_counters c;
 };
 
+/* Where and how side B is called (cp_b2bua.c builds it from scratch:
+ * docs/b2bua.md "Header policy"). */
+struct cp_call_target {
+	enum cp_route_side where;
+	int iface;
+	int af;
+	char ruri[CP_CALL_URI];
+	char from[CP_CALL_URI];
+	char to[CP_CALL_URI];
+	char route[CP_CALL_URI];
+	char hdrs[CP_CALL_URI + 32];
+	char user[CP_CALL_USER]; /* the number called */
+	char cuser[CP_CALL_USER];
+	const char *auth_user;
+	const char *auth_pass;
+};
+
 enum cp_call_state {
 	CP_CALL_CALLING,   /* INVITE sent to B, no answer */
 	CP_CALL_CONNECTED, /* B answered 2xx; A's ACK may be pending */
@@ -45,8 +62,19 @@ enum cp_call_oa {
 	CP_OA_LOCAL, /* we offered to oa_from alone (re-INVITE w/o SDP) */
 };
 
+/* The identifiers of a side's confirmed dialog (RFC 3261 12), learnt from
+ * the messages that confirmed it: a REFER's Replaces names them
+ * (cp_call_refer.c). NULL until confirmed. */
+struct cp_call_dlgid {
+	char *callid;
+	char *ltag; /* ours */
+	char *rtag; /* the peer's */
+};
+
 struct cp_call_side {
-	struct cp_dlg *dlg;	  /* A: our UAS dialog; B: the answered fork */
+	struct cp_dlg *dlg; /* A: our UAS dialog; B: the answered fork */
+	struct cp_call_dlgid id;
+	struct sa laddr;	  /* our SIP address toward it (port too) */
 	enum cp_route_side where; /* LAN or WAN */
 	int iface;
 	int af;		  /* signalling (and first media) family */
@@ -63,7 +91,10 @@ struct cp_call {
 	unsigned int tenant;
 	enum cp_call_state state;
 	struct cp_call_side side[2];
-	struct cp_inv *inv; /* B: our INVITE until answered or failed */
+	struct cp_inv *inv;	/* B: our INVITE until answered or failed */
+	struct mbuf *b_offer;	/* B: our offer, kept until answered (3xx) */
+	struct cp_dlg *b_early; /* B: the fork whose early SDP went to A */
+	bool redirected;	/* a 3xx was followed (once) */
 	struct cp_cmedia *media;
 	bool late_offer;  /* A's INVITE had no SDP */
 	bool cac_held;	  /* admitted: cp_cac_release() owed */
@@ -82,6 +113,20 @@ struct cp_call {
 	char kind[CP_CMEDIA_MAX][16]; /* m= media of each stream */
 };
 
+/* cp_b2bua.c */
+/* Send B's INVITE to o (b_offer, or none: late offer); dname: A's display
+ * name or NULL. */
+int cp_b2bua_invite_b(struct cp_call *call, const struct cp_call_target *o,
+		      const char *dname);
+/* RFC 3261 8.1.3.4: B's 3xx named a number at the operator: call it
+ * through the proxy instead (once). ENOENT: not a usable target. */
+int cp_b2bua_redirect(struct cp_call *call, const struct pl *number);
+/* Copy a URI user part keeping only characters safe in any URI and
+ * header (RFC 3261 25.1 unreserved and a few marks). */
+void cp_b2bua_user_copy(char *dst, size_t size, const struct pl *user);
+/* A host for URIs: an IP literal of sa (IPv6 in brackets). */
+void cp_b2bua_host(char *dst, size_t size, const struct sa *sa);
+
 /* cp_call.c */
 /* The handlers of both sides' dialogs; arg is the call. */
 extern const struct cp_dlg_handlers cp_call_handlers;
@@ -93,6 +138,30 @@ int cp_call_alloc(struct cp_call **callp, struct cp_b2bua *b,
 void cp_call_noans_start(struct cp_call *call, uint32_t secs);
 /* End the call: the other dialog(s) ended, media freed, counted. */
 void cp_call_end(struct cp_call *call, enum cp_b2bua_end why);
+
+/* Relay an in-dialog request of side from (sreq) in the other side's
+ * dialog: method, extra header lines hdrs (built by the caller), the body
+ * with its type; the final response code returns to sreq. */
+int cp_call_relay(struct cp_call *call, enum cp_side from,
+		  struct cp_dlg_sreq *sreq, const char *method,
+		  const char *hdrs, const char *ctype, const struct pl *body);
+
+/* cp_call_refer.c */
+/* RFC 3515: a REFER of side from, relayed with Refer-To / Referred-By
+ * rewritten toward the other side (docs/b2bua.md "REFER"). */
+void cp_call_refer(struct cp_call *call, enum cp_side from,
+		   struct cp_dlg_sreq *sreq, const struct sip_msg *msg);
+/* A NOTIFY of side from (RFC 3515 2.4.4 / RFC 6665): Event and
+ * Subscription-State kept, a sipfrag body cut to its status line. */
+void cp_call_notify(struct cp_call *call, enum cp_side from,
+		    struct cp_dlg_sreq *sreq, const struct sip_msg *msg);
+/* Learn a side's dialog identifiers from the message that confirmed it
+ * (A: the ACK, B: the 2xx). */
+void cp_call_dlgid_set(struct cp_call_side *cs, const struct sip_msg *msg);
+void cp_call_dlgid_free(struct cp_call_dlgid *id);
+/* The number of a sip:/sips: URI (its user) or of a tel: URI (RFC 3966
+ * 3: up to its first parameter). ENOENT: another scheme or none. */
+int cp_call_uri_number(const struct sip_addr *a, struct pl *num);
 
 /* cp_call_cdr.c */
 /* The call record of a call that ends (sip.records). */

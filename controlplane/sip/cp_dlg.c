@@ -305,6 +305,12 @@ cp_dlg_is_uac(const struct cp_dlg *dlg)
 	return dlg != NULL && dlg->uac;
 }
 
+bool
+cp_dlg_peer_update(const struct cp_dlg *dlg)
+{
+	return dlg != NULL && dlg->state != DLG_TERMINATED && dlg->peer_update;
+}
+
 const char *
 cp_dlg_callid(const struct cp_dlg *dlg)
 {

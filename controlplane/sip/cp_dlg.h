@@ -312,6 +312,9 @@ int cp_dlg_sreq_reply(struct cp_dlg_sreq *sreq, uint16_t scode,
 bool cp_dlg_confirmed(const struct cp_dlg *dlg);
 bool cp_dlg_is_uac(const struct cp_dlg *dlg);
 const char *cp_dlg_callid(const struct cp_dlg *dlg);
+/* The peer's Allow lists UPDATE (RFC 3311 5.1: an offer in an early
+ * dialog can only go there by UPDATE). */
+bool cp_dlg_peer_update(const struct cp_dlg *dlg);
 /* The remote target (Contact URI) of the dialog. */
 const char *cp_dlg_remote_uri(const struct cp_dlg *dlg);
 /* The last SDP we sent in the dialog (offer or answer), or NULL. */

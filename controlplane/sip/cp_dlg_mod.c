@@ -214,8 +214,13 @@ cp_dlg_mod_request(struct cp_dlg *dlg, const struct sip_msg *msg, bool update)
 		(void)sip_treply(NULL, ds->sip, msg, 491, "Request Pending");
 		return;
 	}
+	/* RFC 3311 5.1: an UPDATE in a UAC's early dialog once the peer's
+	 * early answer to our INVITE's offer came (rsdp); a confirmed one
+	 * waits for our ACK */
 	if (dlg->pmsg != NULL || dlg->ok_offer || dlg->rel_mb != NULL ||
-	    (!update && dlg->ok_mb != NULL) || (dlg->uac && !dlg->acked)) {
+	    (!update && dlg->ok_mb != NULL) ||
+	    (dlg->uac && !dlg->acked &&
+	     (dlg->state == DLG_CONFIRMED || dlg->rsdp == NULL))) {
 		reply_retry_after(dlg, msg, 500, "Server Internal Error");
 		return;
 	}

@@ -299,6 +299,11 @@ inv_resp_h(int err, const struct sip_msg *msg, void *arg)
 			goto out;
 		if (dlg != NULL)
 			cp_dlg_peer_caps(dlg, msg);
+		/* the early answer to our offer (RFC 3311 5.1: an UPDATE may
+		 * follow in this early dialog) */
+		if (dlg != NULL && inv->sdp != NULL &&
+		    cp_dlg_msg_sdp(msg, &body) == 0)
+			cp_dlg_set_rsdp(dlg, &body);
 		if (inv->h.provh != NULL)
 			inv->h.provh(inv, dlg, msg,
 				     cp_dlg_msg_sdp(msg, &body) == 0 ? &body
