@@ -50,6 +50,9 @@
 #                       else runs on the other CPUs
 #   --ports KIND        lab ports: tap (default) or af_packet
 #   --json FILE         results (default BUILD/bench/cps.json)
+#   --log-level L       esg-controlplane's log.level (default notice:
+#                       no info line per call; the call records go to
+#                       the lab's calls.jsonl as in production)
 #   --keep              keep the lab's work directory
 #
 # Exit: 0 done (failures are results, not errors), 1 broken, 2 usage,
@@ -69,6 +72,7 @@ CP_CPU=1
 PORTS=tap
 JSON=
 KEEP=0
+LOG_LEVEL=notice
 # Media ports of the ESG, one RTP/RTCP pair per call on each side.
 MEDIA_MIN=10000
 MEDIA_MAX=65535
@@ -88,6 +92,7 @@ while [ $# -gt 0 ]; do
 	--cp-cpu) CP_CPU=$2 ;;
 	--ports) PORTS=$2 ;;
 	--json) JSON=$2 ;;
+	--log-level) LOG_LEVEL=$2 ;;
 	--keep) KEEP=1 && shift && continue ;;
 	-h | --help) usage ;;
 	*) echo "unknown option $1" >&2 && usage ;;
@@ -100,6 +105,7 @@ done
 for r in $RATES; do
 	[[ $r =~ ^[0-9]+$ ]] && [ "$r" -ge 1 ] || { echo "rate $r" >&2; usage; }
 done
+case $LOG_LEVEL in err | warning | notice | info | debug) ;; *) usage ;; esac
 [ "$RUNS" -ge 1 ] && [ "$STEP_SECS" -ge 2 ] && [ "$CONC_RATE" -ge 1 ] || usage
 [ "$(nproc)" -gt "$CP_CPU" ] || { echo "no CPU $CP_CPU" >&2; exit 1; }
 PAIRS=$(((MEDIA_MAX - MEDIA_MIN + 1) / 2))
@@ -139,7 +145,9 @@ lab_config() {
 		--argjson mmin "$MEDIA_MIN" --argjson mmax "$MEDIA_MAX" \
 		--argjson calls $((CONC + 1000)) \
 		--arg proxy "sip:$UAS_ADDR:5060" --arg pbx "$UAC_ADDR:5070" \
-		'.dataplane.max_legs = $legs
+		--arg level "$LOG_LEVEL" --arg records "$LAB_DIR/calls.jsonl" \
+		'.log.level = $level
+		| .dataplane.max_legs = $legs
 		| .dataplane.media_port_min = $mmin
 		| .dataplane.media_port_max = $mmax
 		| .sip = {
@@ -148,6 +156,7 @@ lab_config() {
 			limits: { max_calls: $calls, max_cps: 0,
 				source_rps: 0 },
 			timers: { media_timeout_s: 0 },
+			records: $records,
 			tenants: [ { name: "bench", interface: "lan",
 				registration: "static", pbx: $pbx,
 				sources: [ "192.0.2.0/24" ],
@@ -159,21 +168,30 @@ lab_config() {
 cp_ticks() { awk '{print $14 + $15}' "/proc/$LAB_CP_PID/stat"; }
 cp_rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$LAB_CP_PID/status"; }
 cp_priv_kb() { awk '/^Private_Dirty:/ {print $2}' "/proc/$LAB_CP_PID/smaps_rollup"; }
+# Legs in use in the dataplane: `esgctl legs --json` is one object whose
+# "in_use" counts the slots in use (docs/esgctl.md); its "legs" array is
+# not read (it would list every leg).
 legs_count() {
 	local n
-	n=$(lab_legs_json 2>/dev/null | jq -s 'if length == 1 and (.[0] | type) == "array" then .[0] | length else length end' 2>/dev/null)
-	echo "${n:-null}"
+	n=$(lab_legs_json 2>/dev/null | jq '.in_use' 2>/dev/null)
+	[[ $n =~ ^[0-9]+$ ]] || n=null
+	echo "$n"
 }
 
-# cps ARGS...: the load tool between the LAN host and the WAN proxy.
-cps() {
-	taskset -c "$OTHER_CPUS" "$CPS_BIN" \
-		--uac "$UAC_ADDR:5070" --uac-netns "$LAB_NS_LAN" \
-		--uas "$UAS_ADDR:5060" --uas-netns "$LAB_NS_WAN" \
-		--target 192.0.2.1:5060 --domain 192.0.2.10 \
-		--from +4930100000 --to +4940555000 --users 1000 \
-		--media-check anchored "$@"
+# The load tool between the LAN host and the WAN proxy (CPS_CMD, then
+# the step's own options). cps ARGS... runs it in the foreground; a
+# background run starts "${CPS_CMD[@]}" itself so that $! is the tool's
+# own pid (taskset execs it), not a subshell's: SIGUSR1 must reach it.
+CPS_CMD=()
+cps_cmd() {
+	CPS_CMD=(taskset -c "$OTHER_CPUS" "$CPS_BIN"
+		--uac "$UAC_ADDR:5070" --uac-netns "$LAB_NS_LAN"
+		--uas "$UAS_ADDR:5060" --uas-netns "$LAB_NS_WAN"
+		--target 192.0.2.1:5060 --domain 192.0.2.10
+		--from +4930100000 --to +4940555000 --users 1000
+		--media-check anchored)
 }
+cps() { "${CPS_CMD[@]}" "$@"; }
 
 # One ramp step: prints a JSON line.
 ramp_step() {
@@ -203,8 +221,8 @@ concurrency() {
 	local rss0 priv0 rss1 priv1 rss2 priv2 legs1 legs2 cur end
 	sleep 2
 	rss0=$(cp_rss_kb) priv0=$(cp_priv_kb)
-	cps --rate "$CONC_RATE" --calls "$CONC" --hold-forever --quiet \
-		--hash 65536 --setup-timeout 16000 --drain 20000 \
+	"${CPS_CMD[@]}" --rate "$CONC_RATE" --calls "$CONC" --hold-forever \
+		--quiet --hash 65536 --setup-timeout 16000 --drain 20000 \
 		--status "$st" --json "$out" --label "concurrency $CONC" \
 		>"$LAB_DIR/conc.txt" 2>&1 &
 	pid=$!
@@ -252,6 +270,7 @@ one_run() {
 	LAB_ID="$$$k"
 	lab_init
 	lab_up
+	cps_cmd
 	ip -n "$LAB_NS_WAN" addr add "$UAS_ADDR/24" dev wan0 ||
 		lab_die "cannot add $UAS_ADDR to the WAN host"
 	taskset -a -pc "$CP_CPU" "$LAB_CP_PID" >/dev/null ||
