@@ -366,6 +366,7 @@ ids_attach(struct cp_leg_tbl *tbl, bool same)
 	uint32_t i;
 
 	tbl->nb_owed = 0;
+	tbl->owed_lo = 0;
 	for (i = 0; i < tbl->cap; i++) {
 		switch ((enum cp_leg_id_state)tbl->ids[i]) {
 		case CP_LEG_ID_FREE:

@@ -36,6 +36,9 @@ struct cp_leg_tbl {
 	uint32_t limit;	   /* ids handed out: min(cap, dataplane's) */
 	uint32_t next;	   /* next-fit cursor: ids are reused late */
 	uint32_t nb_owed;  /* ids in CP_LEG_ID_OWED */
+	uint32_t owed_lo;  /* no id below is OWED: where send_owed starts
+			    * (a freed leg's LEG_DEL must not cost a scan
+			    * of the whole table) */
 	uint64_t epoch;	   /* dataplane the legs are installed in; 0 */
 	uint64_t now_ns;   /* of the last attach or poll */
 	bool closed;	   /* shutting down: send nothing */

@@ -203,6 +203,8 @@ void
 cp_leg_owe_del(struct cp_leg_tbl *tbl, uint32_t id)
 {
 	tbl->ids[id] = CP_LEG_ID_OWED;
+	if (tbl->nb_owed == 0 || id < tbl->owed_lo)
+		tbl->owed_lo = id;
 	tbl->nb_owed++;
 }
 
@@ -227,10 +229,11 @@ send_owed(struct cp_leg_tbl *tbl)
 {
 	uint32_t id;
 
-	for (id = 0; tbl->nb_owed > 0 && id < tbl->cap; id++) {
+	for (id = tbl->owed_lo; tbl->nb_owed > 0 && id < tbl->cap; id++) {
 		if (tbl->ids[id] != CP_LEG_ID_OWED)
 			continue;
 		if (send_del(tbl, id) != 0) {
+			tbl->owed_lo = id;
 			tbl->c.cmds_late++;
 			return false;
 		}
