@@ -243,7 +243,9 @@ static void
 lease_apply(struct cp_prov *p)
 {
 	const struct esg_dhcp4_msg *l = &p->dhcp4.lease;
-	char a[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN] = "none";
+	char d[INET_ADDRSTRLEN] = "none", lg[INET_ADDRSTRLEN] = "none";
+	char sv[INET_ADDRSTRLEN];
 	int err;
 
 	p->st.have_lease = true;
@@ -251,17 +253,17 @@ lease_apply(struct cp_prov *p)
 	/* RFC 2132 3.3: the subnet mask; a lease without one is a host */
 	p->st.plen = (l->present & ESG_DHCP4_HAS_MASK) ? mask_len(l->mask) : 32;
 	take_servers(p, l);
+	ntoa4(l->yiaddr, a, sizeof(a));
+	ntoa4(l->server_id, sv, sizeof(sv));
+	if (p->st.n_routers)
+		ntoa4(p->st.routers[0], r, sizeof(r));
+	if (p->st.n_dns)
+		ntoa4(p->st.dns[0], d, sizeof(d));
+	if (p->st.syslog.family == AF_INET)
+		ntoa4(p->st.syslog.u.v4, lg, sizeof(lg));
 	cp_notice("provisioning: lease %s/%u from %s, %us, router %s, dns "
 		  "%s, syslog %s",
-		  ntoa4(l->yiaddr, a, sizeof(a)), p->st.plen,
-		  ntoa4(l->server_id, r, sizeof(r)), l->lease,
-		  p->st.n_routers ? ntoa4(p->st.routers[0], d, sizeof(d))
-				  : "none",
-		  p->st.n_dns ? inet_ntop(AF_INET, &p->st.dns[0], r, sizeof(r))
-			      : "none",
-		  p->st.syslog.family
-			  ? inet_ntop(AF_INET, &p->st.syslog.u.v4, d, sizeof(d))
-			  : "none");
+		  a, p->st.plen, sv, l->lease, r, d, lg);
 	err = p->io->addr(p->arg, true, p->st.addr, p->st.plen);
 	if (err)
 		cp_err("provisioning: cannot apply %s/%u: %s", a, p->st.plen,

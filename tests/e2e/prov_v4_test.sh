@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# WAN provisioning over IPv4 (issue 5), end to end, in the lab with real
+# servers in the WAN namespace (tests/e2e/lib/prov_lab.sh): Debian's
+# kea-dhcp4, tftpd-hpa and a syslog listener.
+#
+#   pass     "provisioning": {"mode": "dhcp", "stack": "ipv4"}, no static
+#            WAN IPv4: the ESG's DHCPv4 client (spec 000 8.1.3: "SESG" in
+#            option 43) gets 198.51.100.100/24 from kea (RFC 2131: DISCOVER
+#            from 0.0.0.0 with the broadcast flag, broadcast replies
+#            through the dataplane to the exception interface), the address
+#            lands in the dataplane and on esg-wan (the WAN host pings it),
+#            the configuration file 'file' on 'siaddr' (8.1.3) is fetched by
+#            TFTP and applied, and the syslog server of option 7 receives
+#            "provisioning complete" pass (spec 001 eUE-24).
+#   static   "mode": "static" (8.1.3, fully preconfigured): the file is
+#            fetched and pass reported, and tshark on the WAN host sees no
+#            DHCP packet at all during PROV_CAPTURE_S (15) seconds.
+#   badfile  the served file has no end marker (spec 001 6.4.2.1): the ESG
+#            keeps its lease and its previous settings, reports "fail"
+#            with the parser's offset and reason (eUE-23/eUE-24).
+#
+# Usage: prov_v4_test.sh [pass|static|badfile]   (none: all three, each in
+# a fresh lab). Exit 0 pass, 1 fail, 77 skipped (not root, no netns, no
+# kea-dhcp4 / in.tftpd).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+if [ $# -eq 0 ]; then
+	rc=0
+	for c in pass static badfile; do
+		echo "# case $c"
+		"$0" "$c"
+		r=$?
+		[ $r -eq 77 ] && exit 77
+		[ $r -ne 0 ] && rc=1
+	done
+	exit $rc
+fi
+CASE=$1
+
+. "$HERE/lib/lab.sh"
+. "$HERE/lib/prov_lab.sh"
+
+fails=0
+ok() { echo "ok - $*"; }
+notok() {
+	echo "not ok - $*"
+	fails=$((fails + 1))
+}
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else notok "$desc"; fi
+}
+
+prov_lab_init
+EXAMPLES="$LAB_ROOT/tests/tools/esg-cfgfile/examples"
+
+case $CASE in
+pass)
+	prov_lab_file "$EXAMPLES/good.txt"
+	PROV_CAPTURE_S=40
+	prov_lab_up dhcp4 "$LAB_DIR/dhcp.pcap"
+	# RFC 2131 4.4.1: the first DISCOVER after 1-10 s
+	check "esg-wan has the leased $PROV_LAB_LEASE/24" \
+		lab_wait_for 30 "lease on esg-wan" prov_lab_esg_has_addr "$PROV_LAB_LEASE"
+	check "syslog: provisioning complete: pass (eUE-24)" \
+		lab_wait_for 20 "syslog pass" prov_lab_syslog_has \
+		'^198\.51\.100\.100 <133>1 .* esg - PROV \[esgProv@32473 status="pass" file="esg\.cfg"\] provisioning complete: pass$'
+	check "kea leased $PROV_LAB_LEASE (DHCP4_LEASE_ALLOC)" \
+		grep -q "DHCP4_LEASE_ALLOC.*$PROV_LAB_LEASE" "$LAB_DIR/kea-dhcp4.log"
+	check "the control plane applied the file's settings" \
+		prov_lab_cp_log_has "settings from the file: stack 3, signalling family 2, media family 2, trunk proxy 'proxy.example.net:5060'"
+	lab_stop_pid "$PROV_TSHARK_PID" 10
+	# RFC 2131 4.1: DISCOVER from 0.0.0.0 to 255.255.255.255 with the
+	# broadcast flag; spec 000 8.1.3: option 43 sub-option 2 "SESG"
+	# (02 04 53 45 53 47); the OFFER broadcast back
+	disc=$(tshark -n -r "$LAB_DIR/dhcp.pcap" -Y "dhcp.option.dhcp == 1" \
+		-T fields -e ip.src -e ip.dst -e dhcp.flags.bc \
+		-e dhcp.option.vendor.value 2>/dev/null | head -n 1)
+	echo "# DISCOVER: $disc"
+	check "DISCOVER from 0.0.0.0, broadcast flag, 43.2 = SESG" \
+		grep -Eq "^0\.0\.0\.0	255\.255\.255\.255	(1|True)	.*02:?04:?53:?45:?53:?47" <<<"$disc"
+	offer=$(tshark -n -r "$LAB_DIR/dhcp.pcap" -Y "dhcp.option.dhcp == 2" \
+		-T fields -e ip.dst 2>/dev/null | head -n 1)
+	check "OFFER broadcast ($offer)" [ "$offer" = 255.255.255.255 ]
+	check "the lease is in the dataplane (IF_ADDR_ADD)" \
+		prov_lab_cp_log_has "IF_ADDR_ADD $PROV_LAB_LEASE/24 in the dataplane"
+	check "the WAN host reaches the ESG at the leased address" \
+		lab_wan ping -c 2 -W 2 -q "$PROV_LAB_LEASE"
+	check "the file is 'file' on 'siaddr' (spec 000 8.1.3)" \
+		prov_lab_cp_log_has "TFTP esg.cfg from 198\.51\.100\.254:0"
+	lab_stop_controlplane
+	check "RELEASE at shutdown (RFC 2131 4.4.6)" \
+		lab_wait_for 5 "kea release" grep -q "DHCP4_RELEASE" "$LAB_DIR/kea-dhcp4.log"
+	;;
+static)
+	prov_lab_file "$EXAMPLES/good.txt"
+	PROV_CAPTURE_S=${PROV_CAPTURE_S:-15}
+	prov_lab_up static "$LAB_DIR/dhcp.pcap"
+	check "syslog: provisioning complete: pass (eUE-24)" \
+		lab_wait_for 20 "syslog pass" prov_lab_syslog_has \
+		'^198\.51\.100\.1 <133>1 .* PROV \[esgProv@32473 status="pass" file="esg\.cfg"\] provisioning complete: pass$'
+	check "mode static logged (spec 000 8.1.3)" \
+		prov_lab_cp_log_has "mode static \(spec 000 8.1.3\): no DHCP"
+	# the capture ends by itself (-a duration); longer than the 1-10 s
+	# a DHCP client would wait before its first DISCOVER
+	lab_stop_pid_wait "$PROV_TSHARK_PID" $((PROV_CAPTURE_S + 10))
+	n=$(tshark -n -r "$LAB_DIR/dhcp.pcap" 2>/dev/null | wc -l)
+	check "no DHCP packet on the WAN in ${PROV_CAPTURE_S}s (tshark: $n)" \
+		[ "$n" -eq 0 ]
+	check "no DHCP socket opened" \
+		bash -c "! grep -q 'DHCPv4 on esg-wan' '$LAB_CP_LOG'"
+	;;
+badfile)
+	prov_lab_file "$EXAMPLES/broken-noend.txt"
+	prov_lab_up dhcp4
+	check "esg-wan has the leased $PROV_LAB_LEASE/24" \
+		lab_wait_for 30 "lease on esg-wan" prov_lab_esg_has_addr "$PROV_LAB_LEASE"
+	check "syslog: provisioning complete: fail with the reason" \
+		lab_wait_for 20 "syslog fail" prov_lab_syslog_has \
+		'^198\.51\.100\.100 <131>1 .* PROV \[esgProv@32473 status="fail" file="esg\.cfg" reason="configuration file esg\.cfg: offset [0-9]+: the file ends without the end marker \(TLV 254 value 0xFF\)"\] provisioning complete: fail$'
+	check "no settings taken from the refused file" \
+		bash -c "! grep -q 'settings from the file' '$LAB_CP_LOG'"
+	check "the lease stays (the WAN host pings $PROV_LAB_LEASE)" \
+		lab_wan ping -c 2 -W 2 -q "$PROV_LAB_LEASE"
+	lab_stop_controlplane
+	check "state failed with the last error at shutdown" \
+		prov_lab_cp_log_has "state failed, .*files ok 0 refused 1, events 1, last error: configuration file esg.cfg: offset"
+	;;
+*)
+	echo "usage: $0 [pass|static|badfile]" >&2
+	exit 2
+	;;
+esac
+
+if [ $fails -ne 0 ]; then
+	lab_tail "$LAB_CP_LOG" 40
+	lab_tail "$PROV_SYSLOG_OUT" 10
+	lab_tail "$LAB_DIR/kea-dhcp4.log" 20
+	echo "FAIL: $fails check(s) failed ($CASE)"
+	exit 1
+fi
+echo "PASS: prov_v4 $CASE"
