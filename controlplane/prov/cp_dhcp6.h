@@ -127,11 +127,13 @@ int cp_dhcp6_start(struct cp_dhcp6 *c, uint64_t now_ms, uint32_t rnd,
  * SOLICIT RT (1 + rnd % 100) / 1000, strictly above 0. */
 int cp_dhcp6_timer(struct cp_dhcp6 *c, uint64_t now_ms, uint32_t rnd,
 		   struct cp_dhcp6_out *out);
-/* A packet from a server (port 546). 0 when taken or harmlessly
- * ignored; else why it was ignored: EBADMSG malformed, EPROTO not for
- * this exchange (type, xid, DUIDs), ENOENT no usable address
- * (NoAddrsAvail), EADDRNOTAVAIL a link-local address (6.2.1.2), EPERM a
- * DSS_ID not allowed (6.3.2.2). */
+/* A packet from a server (port 546). 0 when taken; else why it was not:
+ * EBADMSG malformed, EPROTO not for this exchange (type, xid, DUIDs,
+ * RECONFIGURE), ENOENT no usable address (NoAddrsAvail), EADDRNOTAVAIL a
+ * link-local address (6.2.1.2), EPERM a DSS_ID not allowed (6.3.2.2),
+ * EAGAIN a failure status (UnspecFail ...): retransmission goes on. out
+ * is valid whatever the return: a REPLY refused in REQUESTING fails the
+ * step (eUE-4) and out then holds EV_FAILED and a new SOLICIT. */
 int cp_dhcp6_recv(struct cp_dhcp6 *c, const uint8_t *buf, size_t len,
 		  uint64_t now_ms, uint32_t rnd, struct cp_dhcp6_out *out);
 /* The DAD of EV_DAD (PKT-EUE-PROV eUE-4, RFC 4862): in_use != 0 sends a

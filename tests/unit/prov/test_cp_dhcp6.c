@@ -14,7 +14,8 @@
  * - the retransmission of RFC 8415 15 / 7.6 for injected RAND values
  *   (SOLICIT, REQUEST and its give-up);
  * - DSS_ID server selection (6.3.2.2, 6.4.1.4), Rapid Commit when
- *   configured, replies for another xid / DUID, RECONFIGURE dropped.
+ *   configured, replies for another xid / DUID, RECONFIGURE dropped;
+ * - 1500 mutated ADVERTISEs / REPLYs in three states (robustness).
  */
 #include "test_cp_dhcp6.h"
 
@@ -483,6 +484,71 @@ test_ignored(void **state)
 	assert_int_equal(c.state, CP_DHCP6_REQUESTING);
 }
 
+/* Robustness: valid ADVERTISEs / REPLYs with 1 to 4 bytes changed (a
+ * fixed LCG, so a failure repeats), fed while soliciting, requesting and
+ * renewing: every answer is a known refusal or a taken message, anything
+ * sent parses and is a client message, the state stays a known one. */
+static void
+test_mutated(void **state)
+{
+	static const uint8_t client_types[] = {
+		ESG_DHCP6_SOLICIT, ESG_DHCP6_REQUEST, ESG_DHCP6_RENEW,
+		ESG_DHCP6_REBIND,  ESG_DHCP6_RELEASE, ESG_DHCP6_DECLINE};
+	struct esg_dhcp6_msg m, p;
+	uint32_t x = 12345;
+	uint8_t buf[1500];
+	size_t len;
+	unsigned taken = 0;
+	int err;
+	(void)state;
+
+	for (int i = 0; i < 1500; i++) {
+		uint8_t type = ESG_DHCP6_REPLY;
+
+		setup_client();
+		if (i % 3 == 0) {
+			to_soliciting();
+			type = ESG_DHCP6_ADVERTISE;
+		} else if (i % 3 == 1) {
+			to_soliciting();
+			m = srv(ESG_DHCP6_ADVERTISE, 1, "2001:db8:2::100");
+			m.present |= ESG_DHCP6_HAS_PREFERENCE;
+			m.preference = 255;
+			assert_int_equal(deliver(&m, T0 + 10), 0);
+			got(ESG_DHCP6_REQUEST);
+		} else {
+			uint64_t t1 = to_bound() + 1800 * 1000;
+
+			assert_int_equal(cp_dhcp6_timer(&c, t1, 100, &out), 0);
+			got(ESG_DHCP6_RENEW);
+		}
+		m = srv(type, 1, "2001:db8:2::100");
+		m.cl.present |= ESG_CL_HAS_CCCV6;
+		esg_dhcp_subopt_add(&m.cl.cccv6.all, 1, "\1\2\3\4", 4);
+		assert_int_equal(
+			esg_dhcp6_build(&m, buf, sizeof(buf), &len, NULL), 0);
+		for (int k = 0; k <= i % 4; k++) {
+			x = x * 1103515245u + 12345u;
+			buf[(x >> 8) % len] ^= (uint8_t)(1u + (x >> 24) % 255u);
+		}
+		err = cp_dhcp6_recv(&c, buf, len, T0 + 5000000, x, &out);
+		assert_true(err == 0 || err == EBADMSG || err == EPROTO ||
+			    err == ENOENT || err == EADDRNOTAVAIL ||
+			    err == EPERM || err == EAGAIN);
+		taken += err == 0;
+		assert_string_not_equal(cp_dhcp6_state_name(c.state), "?");
+		if (out.len > 0) {
+			assert_int_equal(
+				esg_dhcp6_parse(out.pkt, out.len, &p, NULL), 0);
+			assert_non_null(memchr(client_types, p.type,
+					       sizeof(client_types)));
+			assert_true(out.timer_ms > 0);
+		}
+	}
+	/* some mutations hit bytes that do not matter: those are taken */
+	assert_true(taken > 0);
+}
+
 int
 main(void)
 {
@@ -496,6 +562,7 @@ main(void)
 		cmocka_unit_test(test_dss_id),
 		cmocka_unit_test(test_rapid_commit),
 		cmocka_unit_test(test_ignored),
+		cmocka_unit_test(test_mutated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
