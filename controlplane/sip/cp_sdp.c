@@ -419,14 +419,22 @@ line_parse(struct cp_sdp_pctx *px, struct cp_sdp_line *ln)
 		return media_parse(px, v, vl);
 	case 'a':
 		return cp_sdp_attr_parse(px, ln, v, vl);
-	case 'i':
 	case 'u':
 	case 'e':
 	case 'p':
+		/* RFC 8866 5.5/5.6: optional pointers to the originator (a
+		 * URI, mail, phone: hosts of the side); the ESG is the
+		 * originator toward the other side (topology hiding). */
+		ln->tag = CP_SDP_L_DROP;
+		return 0;
+	case 'k':
+		/* RFC 8866 5.12: k= is obsolete, MUST be discarded. */
+		ln->tag = CP_SDP_L_DROP;
+		return 0;
+	case 'i':
 	case 'b':
 	case 'r':
 	case 'z':
-	case 'k':
 		return 0;
 	default:
 		/* RFC 8866 5: a description with a type letter the parser

@@ -206,6 +206,20 @@ cp_sdp_attr_parse(struct cp_sdp_pctx *px, struct cp_sdp_line *ln, const char *v,
 		ln->tag = CP_SDP_L_BUNDLE;
 		return 0;
 	}
+	/* RFC 5576 4.1: a source's attributes; the CNAME (RFC 3550
+	 * 6.5.1 user@host) often holds the side's address. */
+	if (cp_sdp_tok_eq(&name, "ssrc")) {
+		ln->tag = CP_SDP_L_ADDR_TEXT;
+		return 0;
+	}
+	/* Addresses of the side the ESG does not anchor: RFC 4570 source
+	 * filters, alternative addresses (a=alt, RFC 6947 a=altc): like
+	 * ICE candidates, dropped. */
+	if (cp_sdp_tok_eq(&name, "source-filter") ||
+	    cp_sdp_tok_eq(&name, "alt") || cp_sdp_tok_eq(&name, "altc")) {
+		ln->tag = CP_SDP_L_DROP;
+		return 0;
+	}
 	if (px->m != NULL)
 		return media_attr(px, ln, &name, av, avl);
 	/* RFC 3605 2.1: a=rtcp is media-level only; a session-level one

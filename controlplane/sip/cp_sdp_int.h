@@ -11,15 +11,17 @@
 
 /* What the writer does with a line (cp_sdp_rewrite.c). */
 enum cp_sdp_ltag {
-	CP_SDP_L_PASS,	   /* copied as it is */
-	CP_SDP_L_ORIGIN,   /* o=: the ESG's */
-	CP_SDP_L_CONN,	   /* c=: the anchor's address */
-	CP_SDP_L_MEDIA,	   /* m=: the anchor's port */
-	CP_SDP_L_RTCP,	   /* a=rtcp: the anchor's (RFC 3605) */
-	CP_SDP_L_RTCP_MUX, /* a=rtcp-mux, a=rtcp-mux-only: the anchor's */
-	CP_SDP_L_DIR,	   /* a=sendrecv...: kept, or the folded hold */
-	CP_SDP_L_ICE,	   /* ICE (RFC 8839): dropped */
-	CP_SDP_L_BUNDLE,   /* a=group:BUNDLE, a=bundle-only: dropped */
+	CP_SDP_L_PASS,	    /* copied as it is */
+	CP_SDP_L_ORIGIN,    /* o=: the ESG's */
+	CP_SDP_L_CONN,	    /* c=: the anchor's address */
+	CP_SDP_L_MEDIA,	    /* m=: the anchor's port */
+	CP_SDP_L_RTCP,	    /* a=rtcp: the anchor's (RFC 3605) */
+	CP_SDP_L_RTCP_MUX,  /* a=rtcp-mux, a=rtcp-mux-only: the anchor's */
+	CP_SDP_L_DIR,	    /* a=sendrecv...: kept, or the folded hold */
+	CP_SDP_L_ICE,	    /* ICE (RFC 8839): dropped */
+	CP_SDP_L_BUNDLE,    /* a=group:BUNDLE, a=bundle-only: dropped */
+	CP_SDP_L_ADDR_TEXT, /* a=ssrc: IP literals in it = the anchor's */
+	CP_SDP_L_DROP,	    /* names the side's hosts: dropped (docs) */
 };
 
 struct cp_sdp_line {

@@ -10,6 +10,7 @@
  * a folded c=0.0.0.0 hold, a=rtcp-mux, a=rtcp) goes where RFC 8866 5
  * orders it: the c= after m= and i=, attributes at the end.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
@@ -174,6 +175,94 @@ media_write(struct wctx *w, const struct cp_sdp_line *ln)
 	return err ? ENOMEM : line_end(w, start);
 }
 
+static bool
+addr_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+}
+
+/* A character of a host name or other word: a literal is not cut out of
+ * one ("1.2.3.4.5", "v1.0.0.1" stay). */
+static bool
+word_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '_';
+}
+
+/* The length of the IPv4/IPv6 literal s[0..n) begins with: the longest
+ * prefix of its run of address characters that inet_pton() takes and no
+ * word character follows; 0 if none. */
+static size_t
+literal_len(const char *s, size_t n)
+{
+	char tmp[INET6_ADDRSTRLEN];
+	uint8_t bin[16];
+	size_t run = 0, l;
+
+	while (run < n && run < sizeof(tmp) - 1 && addr_char(s[run]))
+		run++;
+	for (l = run; l >= 2; l--) {
+		if (l < n && word_char(s[l]))
+			continue;
+		memcpy(tmp, s, l);
+		tmp[l] = '\0';
+		if (inet_pton(AF_INET, tmp, bin) == 1 ||
+		    inet_pton(AF_INET6, tmp, bin) == 1)
+			return l;
+	}
+	return 0;
+}
+
+/*
+ * RFC 5576 a=ssrc: every IPv4/IPv6 literal in the line (a CNAME is
+ * "user@host" with a numeric host, RFC 3550 6.5.1, or a SIP URI) becomes
+ * the ESG's address toward the side, the rest of the text stays. A
+ * literal starts at the value or after a character that is neither a
+ * word character nor an address character, or after ':' ("cname:").
+ * The RTCP SDES the dataplane relays still carries the original CNAME
+ * (docs/sdp.md).
+ */
+static int
+addr_text_write(struct wctx *w, const struct cp_sdp_line *ln)
+{
+	const char *s = w->sdp->buf + ln->off;
+	const char *colon = memchr(s, ':', ln->len);
+	const struct sa *a = w->sect == 0 ? &w->o->addr : stream_addr(w);
+	size_t start = w->mb->end, i, l, from = 0;
+	int err = 0;
+
+	i = colon != NULL ? (size_t)(colon - s) + 1 : ln->len;
+	while (i < ln->len && !err) {
+		l = 0;
+		if (!word_char(s[i - 1]) || s[i - 1] == ':')
+			l = literal_len(s + i, ln->len - i);
+		if (l == 0) {
+			/* not a literal: skip the rest of this word */
+			while (++i < ln->len && word_char(s[i]) &&
+			       word_char(s[i - 1]))
+				;
+			continue;
+		}
+		err = mbuf_write_mem(w->mb, (const uint8_t *)s + from,
+				     i - from);
+		/* An IPv6 address followed by ':' (a port) would read as a
+		 * longer literal when rewritten again: bracketed then (RFC
+		 * 3986 3.2.2 style). */
+		if (sa_af(a) == AF_INET6 && i + l < ln->len && s[i + l] == ':')
+			err |= mbuf_printf(w->mb, "[%j]", a);
+		else
+			err |= mbuf_printf(w->mb, "%j", a);
+		i += l;
+		from = i;
+	}
+	if (!err)
+		err = mbuf_write_mem(w->mb, (const uint8_t *)s + from,
+				     ln->len - from);
+	return err ? ENOMEM : line_end(w, start);
+}
+
 /* Before the first line of a m= section past m= and i=: its c=. */
 static int
 conn_insert(struct wctx *w, const struct cp_sdp_line *ln)
@@ -223,8 +312,11 @@ line_write(struct wctx *w, const struct cp_sdp_line *ln)
 		if (!media || !folded(w))
 			return line_copy(w, ln);
 		return w->dir_done ? 0 : dir_write(w);
+	case CP_SDP_L_ADDR_TEXT:
+		return addr_text_write(w, ln);
 	case CP_SDP_L_ICE:
 	case CP_SDP_L_BUNDLE:
+	case CP_SDP_L_DROP:
 		return 0;
 	}
 	return 0;

@@ -13,7 +13,10 @@
  * rules one by one: o= and the version (RFC 3264 8), a media c= where the
  * anchor is not the session's address, a=rtcp added for a non-adjacent
  * RTCP port, a=rtcp-mux added or dropped, a rejected stream (RFC 3264 6),
- * a hold with c=0.0.0.0 and recvonly, LF line ends, refused arguments.
+ * a hold with c=0.0.0.0 and recvonly, LF line ends, refused arguments;
+ * address literals in a=ssrc values (RFC 5576) rewritten to the anchor,
+ * a=source-filter (RFC 4570), a=alt, a=altc (RFC 6947), k= (RFC 8866
+ * 5.12), u=, e=, p= dropped.
  * Malformed bodies (RFC 8866 5 grammar), each refused with EBADMSG and
  * the reason asserted; limits (line length, lines, m= sections, formats,
  * body size); NUL bytes, truncation, binary garbage.
@@ -122,6 +125,21 @@ static const struct golden goldens[] = {
 	 1,
 	 2,
 	 {{30020, 0}, {0, 0, false, true}}},
+	/* RFC 5576 a=ssrc with LAN addresses in the CNAME (and a label):
+	 * rewritten to the anchor's; a=source-filter (RFC 4570), a=alt,
+	 * a=altc (RFC 6947), k= (RFC 8866 5.12), u=, e=, p= dropped */
+	{"rfc5576_offer",
+	 "rfc5576_offer_wan",
+	 WAN4,
+	 1,
+	 2,
+	 {{20020, 0}, {20022, 0}}},
+	{"rfc5576_offer",
+	 "rfc5576_offer_wan6",
+	 WAN6,
+	 1,
+	 2,
+	 {{20020, 0}, {20022, 0}}},
 };
 
 static uint8_t *
@@ -216,9 +234,12 @@ rewrite(const struct cp_sdp *sdp, const char *side, uint64_t ver,
 static void
 assert_hidden(const struct mbuf *mb, const struct cp_sdp *in)
 {
-	const char *addrs[] = {"192.168.",   "10.1.1.",	       "10.20.0.",
-			       "192.0.2.10", "2001:db8:2::53", "203.0.113.77",
-			       "127.0.0.1",  "candidate",      "ice-"};
+	const char *addrs[] = {
+		"192.168.",	  "10.1.1.",	    "10.20.0.",
+		"192.0.2.10",	  "2001:db8:2::53", "203.0.113.77",
+		"127.0.0.1",	  "candidate",	    "ice-",
+		"2001:db8:1::20", "source-filter",  "a=alt",
+		"voip-admin",	  "desk3.txt"};
 	char *s = malloc(mb->end + 1);
 	size_t i;
 
@@ -523,6 +544,9 @@ anchor_set(struct cp_sdp_anchor *a, const char *addr, uint16_t rtp,
 }
 
 #define HDR "v=0\r\no=- 5 5 IN IP4 10.0.0.5\r\ns=-\r\n"
+#define T0 "t=0 0\r\n"
+#define M0 "m=audio 4000 RTP/AVP 0\r\n"
+#define C4 "c=IN IP4 192.0.2.9\r\n"
 
 static void
 test_rewrite_rules(void **state)
@@ -587,6 +611,71 @@ test_rewrite_rules(void **state)
 		"t=0 0\r\nm=audio 0 RTP/AVP 0\r\na=rtcp-mux\r\n");
 }
 
+/* a=ssrc (RFC 5576 4.1): an IPv4/IPv6 literal anywhere in the value is
+ * the anchor's address toward the side; other text stays. */
+static void
+test_rewrite_ssrc(void **state)
+{
+	struct cp_sdp_anchor a[1];
+	struct cp_sdp_origin o;
+
+	(void)state;
+	origin_set(&o, WAN4, 1);
+	anchor_set(&a[0], WAN4, 20000, 0, false);
+	assert_string_equal(
+		rewrite_str(HDR C4 T0 M0
+			    "a=ssrc:1 cname:sip:+4930123401@192.0.2.1\r\n"
+			    "a=ssrc:1 cname:10.1.2.3\r\n"
+			    "a=ssrc:1 cname:u@fe80::1%eth0\r\n"
+			    "a=ssrc:1 cname:dead:beef::7\r\n"
+			    "a=ssrc:1 x:[2001:db8::5]:5060;1.2.3.4:9\r\n"
+			    "a=ssrc:1 cname:xF7k2mN9pQ4rT8vW\r\n"
+			    "a=ssrc:1 cname:b3e5d1f0-8f1a-4d7e-9c3b-1a2b\r\n"
+			    "a=ssrc:1 cname:1.2.3.4.5 v1.0.0.1 a.1.2.3.4\r\n"
+			    "a=ssrc:4294967295 cname:pbx.example.com\r\n"
+			    "a=msid:a b\r\n",
+			    a, 1, &o),
+		"v=0\r\no=esg 7340010001 1 IN IP4 198.51.100.1\r\ns=-\r\n"
+		"c=IN IP4 198.51.100.1\r\nt=0 0\r\n"
+		"m=audio 20000 RTP/AVP 0\r\n"
+		"a=ssrc:1 cname:sip:+4930123401@198.51.100.1\r\n"
+		"a=ssrc:1 cname:198.51.100.1\r\n"
+		"a=ssrc:1 cname:u@198.51.100.1%eth0\r\n"
+		"a=ssrc:1 cname:198.51.100.1\r\n"
+		"a=ssrc:1 x:[198.51.100.1]:5060;198.51.100.1:9\r\n"
+		"a=ssrc:1 cname:xF7k2mN9pQ4rT8vW\r\n"
+		"a=ssrc:1 cname:b3e5d1f0-8f1a-4d7e-9c3b-1a2b\r\n"
+		"a=ssrc:1 cname:1.2.3.4.5 v1.0.0.1 a.1.2.3.4\r\n"
+		"a=ssrc:4294967295 cname:pbx.example.com\r\n"
+		"a=msid:a b\r\n");
+	/* toward an IPv6 side, the IPv6 anchor */
+	origin_set(&o, WAN6, 1);
+	anchor_set(&a[0], WAN6, 20000, 0, false);
+	assert_string_equal(
+		rewrite_str(HDR C4 T0 M0
+			    "a=ssrc:9 cname:sip:+4930123401@192.0.2.1\r\n",
+			    a, 1, &o),
+		"v=0\r\no=esg 7340010001 1 IN IP6 2001:db8:2::1\r\ns=-\r\n"
+		"c=IN IP6 2001:db8:2::1\r\nt=0 0\r\n"
+		"m=audio 20000 RTP/AVP 0\r\n"
+		"a=ssrc:9 cname:sip:+4930123401@2001:db8:2::1\r\n");
+	/* RFC 4570 source-filter, a=alt, a=altc; k= u= e= p=: dropped;
+	 * i= (text) stays */
+	origin_set(&o, WAN4, 1);
+	anchor_set(&a[0], WAN4, 20000, 0, false);
+	assert_string_equal(
+		rewrite_str(HDR "i=desk 3\r\nu=http://10.0.0.5/x\r\n"
+				"e=a@10.0.0.5\r\np=+1 555 0100\r\n" C4 T0
+				"k=prompt\r\na=altc:1 IP4 10.0.0.5 4000\r\n" M0
+				"a=source-filter: incl IN IP4 * 10.0.0.5\r\n"
+				"a=alt:1 1 : a b 10.0.0.5 4000\r\n"
+				"a=sendrecv\r\n",
+			    a, 1, &o),
+		"v=0\r\no=esg 7340010001 1 IN IP4 198.51.100.1\r\ns=-\r\n"
+		"i=desk 3\r\nc=IN IP4 198.51.100.1\r\nt=0 0\r\n"
+		"m=audio 20000 RTP/AVP 0\r\na=sendrecv\r\n");
+}
+
 static void
 test_rewrite_args(void **state)
 {
@@ -643,10 +732,6 @@ expect_bad_str(const char *s, const char *reason)
 {
 	expect_bad(s, strlen(s), reason);
 }
-
-#define T0 "t=0 0\r\n"
-#define M0 "m=audio 4000 RTP/AVP 0\r\n"
-#define C4 "c=IN IP4 192.0.2.9\r\n"
 
 /* RFC 8866 5 and 9: the grammar, one refusal each. */
 static void
@@ -809,6 +894,7 @@ main(void)
 		cmocka_unit_test(test_model_webrtc),
 		cmocka_unit_test(test_model_misc),
 		cmocka_unit_test(test_rewrite_rules),
+		cmocka_unit_test(test_rewrite_ssrc),
 		cmocka_unit_test(test_rewrite_args),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_limits),
