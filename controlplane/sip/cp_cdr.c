@@ -196,26 +196,27 @@ streams_json(const struct cp_cdr_rec *r)
 	return a;
 }
 
-/* Duration in seconds with ms precision; setup = start until answered or
- * given up. A clock step backwards gives 0, never a negative. */
-static double
-span_s(uint64_t from, uint64_t to)
+/* A span in ms; setup = start until answered or given up. A clock step
+ * backwards gives 0, never a negative. */
+static uint64_t
+span_ms(uint64_t from, uint64_t to)
 {
-	return to > from ? (double)(to - from) / 1000.0 : 0.0;
+	return to > from ? to - from : 0;
 }
 
 int
 cp_cdr_format(const struct cp_cdr_rec *r, char **textp)
 {
-	uint64_t setup_end;
+	uint64_t setup_end, dur_ms;
 	json_t *o;
 
 	if (r == NULL || textp == NULL)
 		return EINVAL;
 	setup_end = r->answer_ms != 0 ? r->answer_ms : r->end_ms;
+	dur_ms = r->answer_ms != 0 ? span_ms(r->answer_ms, r->end_ms) : 0;
 	o = json_pack(
 		"{s:I, s:o, s:s, s:s%, s:s%, s:{s:o, s:o}, s:{s:o, s:o}, "
-		"s:o, s:o, s:o, s:I, s:f, s:s, s:i, s:s, s:s, s:o}",
+		"s:o, s:o, s:o, s:I, s:f, s:I, s:s, s:i, s:s, s:s, s:o}",
 		"id", (json_int_t)r->id, "tenant",
 		r->tenant != NULL ? json_string(r->tenant) : json_null(),
 		"direction", r->dir == CP_CDR_OUTBOUND ? "outbound" : "inbound",
@@ -226,17 +227,19 @@ cp_cdr_format(const struct cp_cdr_rec *r, char **textp)
 		family(r->wan.sig_af), "media", family(r->wan.media_af),
 		"start", stamp(r->start_ms), "answer", stamp(r->answer_ms),
 		"end", stamp(r->end_ms), "setup_ms",
-		(json_int_t)(setup_end > r->start_ms ? setup_end - r->start_ms
-						     : 0),
-		"duration_s",
-		r->answer_ms != 0 ? span_s(r->answer_ms, r->end_ms) : 0.0,
+		(json_int_t)span_ms(r->start_ms, setup_end), "duration_s",
+		(double)dur_ms / 1000.0, "duration_ms", (json_int_t)dur_ms,
 		"disposition", cp_cdr_disp_str(r->disp), "sip_code",
 		(int)r->scode, "sip_reason", r->reason, "hangup_by",
 		party_str(r->by), "streams", streams_json(r));
 	if (o == NULL)
 		return ENOMEM;
+	/* duration_s is the only real: 15 significant digits (DBL_DIG)
+	 * print back the decimal n/1000 it was made of (2.244, not
+	 * jansson's default 17 digits: 2.2440000000000002). */
 	*textp = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
-				       JSON_ENSURE_ASCII);
+				       JSON_ENSURE_ASCII |
+				       JSON_REAL_PRECISION(15));
 	json_decref(o);
 	return *textp != NULL ? 0 : ENOMEM;
 }

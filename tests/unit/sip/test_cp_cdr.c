@@ -3,7 +3,8 @@
  * Call records (controlplane/sip/cp_cdr.c): a record written to the file
  * is one line that parses back with jansson with every field where it
  * belongs (answered call with two streams; a rejected one with a null
- * answer); leg statistics map to the per-direction counters; the file is
+ * answer); durations with millisecond precision (duration_s printed
+ * without binary-fraction noise, duration_ms); leg statistics map to the per-direction counters; the file is
  * appended to and reopened after a rename (log rotation); without a
  * file, records go to the log.
  */
@@ -169,6 +170,7 @@ test_file(void **state)
 	int_is(o, "setup_ms", 2750);
 	assert_true(json_is_real(field(o, "duration_s")));
 	assert_true(json_real_value(field(o, "duration_s")) == 61.5);
+	int_is(o, "duration_ms", 61500);
 	str_is(o, "disposition", "answered");
 	int_is(o, "sip_code", 200);
 	str_is(o, "sip_reason", "OK");
@@ -189,7 +191,7 @@ test_file(void **state)
 	s = json_array_get(field(o, "streams"), 1);
 	str_is(s, "kind", "video");
 	int_is(s, "lan_to_wan.rx_pkts", 0);
-	assert_int_equal(json_object_size(o), 17);
+	assert_int_equal(json_object_size(o), 18);
 	json_decref(o);
 
 	o = json_loads(nl + 1, 0, &je);
@@ -204,6 +206,7 @@ test_file(void **state)
 	assert_true(json_is_null(field(o, "answer")));
 	int_is(o, "setup_ms", 12);
 	assert_true(json_real_value(field(o, "duration_s")) == 0.0);
+	int_is(o, "duration_ms", 0);
 	str_is(o, "disposition", "rejected");
 	int_is(o, "sip_code", 404);
 	str_is(o, "sip_reason", "Not Found");
@@ -256,12 +259,60 @@ test_log_and_errors(void **state)
 	assert_true(cp_cdr_now_ms() > T0 - 1000ull * 86400 * 365 * 10);
 }
 
+/* Durations print with millisecond precision and no binary-fraction
+ * noise (2.244, not 2.2440000000000002), and also as integer ms. */
+static void
+test_duration(void **state)
+{
+	static const struct {
+		uint64_t ms;
+		const char *text;
+	} d[] = {
+		{2244, "\"duration_s\":2.244,\"duration_ms\":2244,"},
+		{61500, "\"duration_s\":61.5,\"duration_ms\":61500,"},
+		{1, "\"duration_s\":0.001,\"duration_ms\":1,"},
+		{100, "\"duration_s\":0.1,\"duration_ms\":100,"},
+		{86399999,
+		 "\"duration_s\":86399.999,\"duration_ms\":86399999,"},
+		{0, "\"duration_s\":0.0,\"duration_ms\":0,"},
+	};
+	struct cp_cdr_rec r;
+	char *text;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		memset(&r, 0, sizeof(r));
+		r.start_ms = T0;
+		r.answer_ms = T0 + 1000;
+		r.end_ms = r.answer_ms + d[i].ms;
+		r.disp = CP_CDR_ANSWERED;
+		r.scode = 200;
+		assert_int_equal(cp_cdr_format(&r, &text), 0);
+		if (strstr(text, d[i].text) == NULL)
+			fail_msg("%llu ms: %s has no %s",
+				 (unsigned long long)d[i].ms, text, d[i].text);
+		free(text);
+	}
+	/* unanswered: 0, and a clock step backwards never negative */
+	r.answer_ms = 0;
+	assert_int_equal(cp_cdr_format(&r, &text), 0);
+	assert_non_null(strstr(text, "\"duration_s\":0.0,\"duration_ms\":0,"));
+	free(text);
+	r.answer_ms = T0 + 5000;
+	r.end_ms = T0 + 4000;
+	assert_int_equal(cp_cdr_format(&r, &text), 0);
+	assert_non_null(strstr(text, "\"duration_s\":0.0,\"duration_ms\":0,"));
+	free(text);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_log_and_errors),
+		cmocka_unit_test(test_duration),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
