@@ -168,29 +168,29 @@ static int
 b2bua_start(struct cp *cp)
 {
 	struct cp_b2bua_cfg bc;
-	/* Registration talks to the operator: the WAN interface's stack
-	 * (a REGISTER from the LAN is answered on the socket it came in). */
-	struct sip *sip =
-		cp_sip_stack_of(cp->sip, (unsigned int)cp->conf.sip.wan_iface);
 	unsigned int i;
 	int err;
 
+	memset(&bc, 0, sizeof(bc));
+	for (i = 0; i < cp->conf.nb_ifaces && i < ESG_CONF_MAX_IFACES; i++)
+		bc.sip[i] = cp_sip_stack_of(cp->sip, i);
 	err = cp_sipguard_alloc(&cp->guard, &cp->conf.sip);
 	if (err)
 		return err;
 	err = cp_cdr_alloc(&cp->cdr, cp->conf.sip.records);
 	if (err)
 		return err;
-	err = cp_reg_alloc(&cp->reg, sip, &cp->conf, cp->conf.cp.sip_port);
+	/* Registration: a REGISTER is answered by the stack it came in on
+	 * (its retransmissions are absorbed there), the operator is
+	 * talked to from the WAN interface's stack. */
+	err = cp_reg_alloc_stacks(&cp->reg, bc.sip, &cp->conf,
+				  cp->conf.cp.sip_port);
 	if (err)
 		return err;
 	err = cp_cac_alloc(&cp->cac, &cp->conf.sip, tmr_jiffies() * 1000000ULL);
 	if (err)
 		return err;
-	memset(&bc, 0, sizeof(bc));
 	bc.conf = &cp->conf;
-	for (i = 0; i < cp->conf.nb_ifaces && i < ESG_CONF_MAX_IFACES; i++)
-		bc.sip[i] = cp_sip_stack_of(cp->sip, i);
 	bc.legs = cp->legs;
 	bc.reg = cp->reg;
 	bc.cac = cp->cac;
