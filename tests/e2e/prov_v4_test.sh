@@ -62,7 +62,10 @@ EXAMPLES="$LAB_ROOT/tests/tools/esg-cfgfile/examples"
 case $CASE in
 pass)
 	prov_lab_file "$EXAMPLES/good.txt"
-	PROV_CAPTURE_S=40
+	# longer than the first DISCOVER's 1-10 s wait plus the exchange; the
+	# capture is left to end by itself (a SIGTERM-ed tshark may leave its
+	# file without the packets)
+	PROV_CAPTURE_S=25
 	prov_lab_up dhcp4 "$LAB_DIR/dhcp.pcap"
 	# RFC 2131 4.4.1: the first DISCOVER after 1-10 s
 	check "esg-wan has the leased $PROV_LAB_LEASE/24" \
@@ -74,7 +77,7 @@ pass)
 		grep -q "DHCP4_LEASE_ALLOC.*$PROV_LAB_LEASE" "$LAB_DIR/kea-dhcp4.log"
 	check "the control plane applied the file's settings" \
 		prov_lab_cp_log_has "settings from the file: stack 3, signalling family 2, media family 2, trunk proxy 'proxy.example.net:5060'"
-	lab_stop_pid "$PROV_TSHARK_PID" 10
+	lab_stop_pid_wait "$PROV_TSHARK_PID" $((PROV_CAPTURE_S + 10))
 	# RFC 2131 4.1: DISCOVER from 0.0.0.0 to 255.255.255.255 with the
 	# broadcast flag; spec 000 8.1.3: option 43 sub-option 2 "SESG"
 	# (02 04 53 45 53 47); the OFFER broadcast back
