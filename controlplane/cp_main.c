@@ -58,6 +58,7 @@ struct cp {
 };
 
 static volatile sig_atomic_t cp_signal;
+static volatile sig_atomic_t cp_hup; /* SIGHUP seen: reopen the records */
 
 static void
 usage(FILE *f)
@@ -95,6 +96,13 @@ poll_h(void *arg)
 	uint64_t now_ns = dp_shm_now_ns();
 	int err;
 
+	/* Log rotation (docs/admission.md): the handler only sets the
+	 * flag; the file is reopened here, in the event loop. */
+	if (cp_hup) {
+		cp_hup = 0;
+		if (cp->cdr != NULL)
+			(void)cp_cdr_reopen(cp->cdr);
+	}
 	err = cp_dp_poll(cp->dp, now_ns);
 	if (!err)
 		cp_leg_poll(cp->legs, now_ns);
@@ -115,6 +123,15 @@ signal_h(int sig)
 {
 	cp_signal = sig;
 	re_cancel();
+}
+
+/* SIGHUP (logrotate): libre's re_main() does not handle it, and its
+ * default action would end the process. Async-signal-safe: a flag. */
+static void
+hup_h(int sig)
+{
+	(void)sig;
+	cp_hup = 1;
 }
 
 static int
@@ -227,6 +244,7 @@ dp_start(struct cp *cp)
 static int
 run(struct cp *cp)
 {
+	struct sigaction sa;
 	int err;
 
 	err = libre_init();
@@ -271,6 +289,11 @@ run(struct cp *cp)
 			}
 		}
 	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = hup_h;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	(void)sigaction(SIGHUP, &sa, NULL);
 	tmr_start(&cp->poll, 0, poll_h, cp);
 	cp_notice("started (instance %s, %u interfaces, SIP port %u)",
 		  cp->conf.instance, cp->conf.nb_ifaces, cp->conf.cp.sip_port);

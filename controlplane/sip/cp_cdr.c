@@ -102,6 +102,7 @@ cp_cdr_reopen(struct cp_cdr *cdr)
 		return err;
 	}
 	cdr->c.reopens++;
+	cp_notice("call records: %s reopened", cdr->path);
 	return 0;
 }
 
