@@ -256,7 +256,8 @@ static void
 test_limits(void **state)
 {
 	struct cp_http_resp r;
-	char err[128], *s = malloc(CP_HTTP_HDR_MAX + 4096);
+	static char s[CP_HTTP_HDR_MAX + 4096];
+	char err[128];
 	size_t n, i;
 
 	(void)state;
@@ -285,7 +286,6 @@ test_limits(void **state)
 	s[n + 1100] = '\0';
 	assert_int_equal(parse(s, false, LIMIT, &r, err), EBADMSG);
 	assert_non_null(strstr(err, "chunk line over 1024"));
-	free(s);
 }
 
 static void
