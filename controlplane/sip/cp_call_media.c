@@ -41,7 +41,10 @@ struct cp_cmedia {
 	cp_cmedia_event_h *eh;
 	void *arg;
 	unsigned int n;
-	struct stream st[CP_CMEDIA_MAX];
+	/* one allocation per m= line in use: a call has one or two, and a
+	 * leg's event argument points into its stream, so a stream never
+	 * moves (docs/performance.md: memory per call) */
+	struct stream *st[CP_CMEDIA_MAX];
 };
 
 static void
@@ -70,8 +73,11 @@ destructor(void *arg)
 	struct cp_cmedia *m = arg;
 	unsigned int i;
 
-	for (i = 0; i < m->n; i++)
-		stream_free(m, &m->st[i]);
+	for (i = 0; i < CP_CMEDIA_MAX; i++) {
+		if (i < m->n)
+			stream_free(m, m->st[i]);
+		mem_deref(m->st[i]);
+	}
 }
 
 static void
@@ -106,7 +112,7 @@ idle_of(const struct cp_cmedia *m, const struct stream *st)
 static int
 leg_make(struct cp_cmedia *m, unsigned int i, enum cp_side sd)
 {
-	struct stream *st = &m->st[i];
+	struct stream *st = m->st[i];
 	struct cp_leg_prm prm;
 	int err;
 
@@ -160,7 +166,7 @@ static int
 stream_open(struct cp_cmedia *m, unsigned int i, enum cp_side from,
 	    const struct cp_cmedia_rem *r)
 {
-	struct stream *st = &m->st[i];
+	struct stream *st = m->st[i];
 	unsigned int k;
 	int err;
 
@@ -269,7 +275,7 @@ static int
 offer_one(struct cp_cmedia *m, unsigned int i, enum cp_side from,
 	  const struct cp_cmedia_rem *r)
 {
-	struct stream *st = &m->st[i];
+	struct stream *st = m->st[i];
 
 	if (r->rejected) {
 		stream_free(m, st);
@@ -296,8 +302,13 @@ cp_cmedia_offer(struct cp_cmedia *m, enum cp_side from,
 		return EINVAL;
 	if (n < m->n)
 		return ENOTSUP; /* RFC 3264 8: m= lines are never removed */
-	for (i = m->n; i < n; i++)
-		memset(&m->st[i], 0, sizeof(m->st[i]));
+	for (i = m->n; i < n; i++) {
+		if (m->st[i] == NULL) /* else left by an offer without memory */
+			m->st[i] = mem_alloc(sizeof(*m->st[i]), NULL);
+		if (m->st[i] == NULL)
+			return ENOMEM; /* m->n unchanged */
+		memset(m->st[i], 0, sizeof(*m->st[i]));
+	}
 	m->n = n;
 	for (i = 0; i < n; i++) {
 		err = offer_one(m, i, from, &r[i]);
@@ -312,7 +323,7 @@ cp_cmedia_offer(struct cp_cmedia *m, enum cp_side from,
 static int
 mux_apply(struct cp_cmedia *m, unsigned int i, bool mux)
 {
-	struct stream *st = &m->st[i];
+	struct stream *st = m->st[i];
 	int err;
 
 	if (st->mux == mux)
@@ -330,7 +341,7 @@ static int
 answer_one(struct cp_cmedia *m, unsigned int i, enum cp_side from,
 	   const struct cp_cmedia_rem *r, bool final)
 {
-	struct stream *st = &m->st[i];
+	struct stream *st = m->st[i];
 	int err;
 
 	if (r->rejected || !st->live) {
@@ -381,7 +392,7 @@ cp_cmedia_anchor(const struct cp_cmedia *m, enum cp_side side, unsigned int i,
 
 	if (m == NULL || a == NULL || i >= m->n)
 		return EINVAL;
-	st = &m->st[i];
+	st = m->st[i];
 	memset(a, 0, sizeof(*a));
 	a->live = st->live;
 	a->rtp = st->live ? st->s[side].local : m->cfg.side[side].addr;
@@ -403,5 +414,5 @@ cp_cmedia_leg(const struct cp_cmedia *m, enum cp_side side, unsigned int i)
 {
 	if (m == NULL || i >= m->n)
 		return NULL;
-	return m->st[i].s[side].leg;
+	return m->st[i]->s[side].leg;
 }

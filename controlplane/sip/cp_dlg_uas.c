@@ -318,6 +318,11 @@ cp_dlg_uas_ack(struct cp_dlg *dlg, const struct sip_msg *msg)
 	tmr_cancel(&dlg->tmr_ok);
 	dlg->ok_mb = mem_deref(dlg->ok_mb);
 	dlg->ok_offer = false;
+	/* Confirmed: every response to the INVITE is sent (no server
+	 * transaction left), so the INVITE itself (message, datagram and
+	 * parsed headers, some 3 KB) is not kept for the call's lifetime. */
+	if (initial && dlg->st == NULL)
+		dlg->imsg = mem_deref(dlg->imsg);
 	if (offer && cp_dlg_msg_sdp(msg, &body) == 0) {
 		b = &body;
 		cp_dlg_set_rsdp(dlg, b);
