@@ -527,6 +527,9 @@ dispatch(struct cp_dp *dp, const union dp_msg *m, uint64_t now_ns)
 	case DP_MSG_LEG_DSCP:
 	case DP_MSG_LEG_POLICE:
 	case DP_MSG_LEG_BULK_DEL:
+	case DP_MSG_IF_GW:
+	case DP_MSG_ADDR_PROBE:
+	case DP_MSG_ADDR_PROBED:
 	case DP_MSG_NONE:
 	case DP_MSG_MAX:
 		break;

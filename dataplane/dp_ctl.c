@@ -286,6 +286,9 @@ cmd(struct dp_state *s, struct dp_lcore *lc, const union dp_msg *c)
 	case DP_MSG_NEIGH:
 	case DP_MSG_LEG_LATCHED:
 	case DP_MSG_LEG_INACTIVE:
+	case DP_MSG_IF_GW:
+	case DP_MSG_ADDR_PROBE:
+	case DP_MSG_ADDR_PROBED:
 	case DP_MSG_NONE:
 	case DP_MSG_MAX:
 		break;

@@ -90,6 +90,59 @@ leg_remote_valid(const struct dp_msg_leg_remote *r)
 	return addr_unicast(r->family, r->addr) ? 0 : -EINVAL;
 }
 
+static bool
+all_zero(const uint8_t *p, size_t len)
+{
+	while (len > 0)
+		if (p[--len] != 0)
+			return false;
+	return true;
+}
+
+/* A unicast address of family (IPv4 in the first 4 bytes only). */
+static int
+unicast_valid(uint8_t family, const uint8_t addr[16])
+{
+	if (addr_valid(family, family == AF_INET ? 32 : 128, addr))
+		return -EINVAL;
+	return addr_unicast(family, addr) ? 0 : -EINVAL;
+}
+
+static int
+if_gw_valid(const struct dp_msg_if_gw *g)
+{
+	if (g->port >= DP_MAX_PORTS || g->clear > 1)
+		return -EINVAL;
+	if (g->family != AF_INET && g->family != AF_INET6)
+		return -EINVAL;
+	/* clearing names no gateway: a stray address is a sender's bug */
+	if (g->clear)
+		return all_zero(g->addr, sizeof(g->addr)) ? 0 : -EINVAL;
+	return unicast_valid(g->family, g->addr);
+}
+
+static int
+addr_probe_valid(const struct dp_msg_addr_probe *p)
+{
+	if (p->port >= DP_MAX_PORTS || p->probes == 0 ||
+	    p->probes > DP_PROBE_NUM_MAX ||
+	    p->interval_ms < DP_PROBE_IV_MIN_MS ||
+	    p->interval_ms > DP_PROBE_IV_MAX_MS)
+		return -EINVAL;
+	return unicast_valid(p->family, p->addr);
+}
+
+static int
+addr_probed_valid(const struct dp_msg_addr_probed *p)
+{
+	if (p->port >= DP_MAX_PORTS || p->conflict > 1)
+		return -EINVAL;
+	/* no conflict, no other host */
+	if (!p->conflict && !all_zero(p->mac, sizeof(p->mac)))
+		return -EINVAL;
+	return unicast_valid(p->family, p->addr);
+}
+
 int
 dp_msg_validate(const union dp_msg *m, unsigned int dir)
 {
@@ -170,6 +223,12 @@ dp_msg_validate(const union dp_msg *m, unsigned int dir)
 				  m->leg_latched.addr);
 	case DP_MSG_LEG_INACTIVE:
 		return m->leg_inactive.leg_id == DP_LEG_NONE ? -EINVAL : 0;
+	case DP_MSG_IF_GW:
+		return if_gw_valid(&m->if_gw);
+	case DP_MSG_ADDR_PROBE:
+		return addr_probe_valid(&m->addr_probe);
+	case DP_MSG_ADDR_PROBED:
+		return addr_probed_valid(&m->addr_probed);
 	case DP_MSG_NONE:
 	case DP_MSG_MAX:
 		break;

@@ -26,7 +26,7 @@
 /*
  * X(NAME, struct name, directions)
  * Append only: the position is the wire value. A changed struct or a new
- * entry bumps DP_API_VERSION (dp_api.h).
+ * entry bumps DP_API_VERSION (dp_shm.h).
  */
 #define DP_MSG_LIST(X)                                                         \
 	X(PING, dp_msg_ping, DP_DIR_BOTH)                                      \
@@ -45,7 +45,10 @@
 	X(LEG_POLICE, dp_msg_leg_police, DP_DIR_CMD)                           \
 	X(LEG_BULK_DEL, dp_msg_leg_bulk_del, DP_DIR_CMD)                       \
 	X(LEG_LATCHED, dp_msg_leg_latched, DP_DIR_EVT)                         \
-	X(LEG_INACTIVE, dp_msg_leg_inactive, DP_DIR_EVT)
+	X(LEG_INACTIVE, dp_msg_leg_inactive, DP_DIR_EVT)                       \
+	X(IF_GW, dp_msg_if_gw, DP_DIR_CMD)                                     \
+	X(ADDR_PROBE, dp_msg_addr_probe, DP_DIR_CMD)                           \
+	X(ADDR_PROBED, dp_msg_addr_probed, DP_DIR_EVT)
 
 enum dp_msg_type {
 	DP_MSG_NONE =
@@ -248,6 +251,82 @@ struct dp_msg_leg_inactive {
 	uint64_t last_rx_ns; /* CLOCK_MONOTONIC; 0: never received */
 };
 
+/*
+ * IF_GW: set (clear 0) or remove (clear 1) the interface's default gateway
+ * of one family at run time; the configuration's gateway4 / gateway6 is
+ * the initial value. The kernel exception interface's default route of
+ * that family follows (added on set, deleted on clear).
+ * Wire rules (dp_msg_validate): port < DP_MAX_PORTS, family AF_INET or
+ * AF_INET6, clear 0 or 1; set: a unicast address of the family; clear:
+ * addr all zero. RESULT: 0 (clearing an absent gateway too), -ENODEV (no
+ * such interface), -EINVAL (one of the interface's own addresses),
+ * -EHOSTUNREACH (not on-link when set: IPv4 not inside one of the
+ * interface's connected prefixes; IPv6 neither link-local fe80::/10 nor
+ * inside a connected prefix), or the kernel's error for the route (the
+ * gateway is then unchanged).
+ */
+struct dp_msg_if_gw {
+	struct dp_msg_hdr hdr;
+	uint16_t port;
+	uint8_t family;
+	uint8_t clear;	  /* 1: no default gateway of this family */
+	uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes */
+};
+
+/*
+ * ADDR_PROBE: is addr in use on the link of port? (RFC 2131 4.4.1 "SHOULD
+ * probe", RFC 8415 18.2.10.1 / RFC 4862 5.4: DAD). The control plane only
+ * sees an L3 tun, so the dataplane probes:
+ *   IPv4 (RFC 5227 2.1.1): ARP requests, sender IP 0.0.0.0, sender MAC
+ *     the port's, target IP addr, Ethernet broadcast; conflict: any ARP
+ *     whose sender IP is addr, or an ARP probe (sender IP 0) for addr from
+ *     another MAC.
+ *   IPv6 (RFC 4862 5.4.2): DAD NS, source ::, destination the
+ *     solicited-node group of addr, no source link-layer option, hop
+ *     limit 255; conflict: an NA for addr (5.4.4) or another host's DAD NS
+ *     for addr (5.4.3).
+ * probes of them, interval_ms apart, the first at once; ADDR_PROBED
+ * follows once per accepted probe: conflict 0 interval_ms after the last
+ * one (probes * interval_ms after the command), or conflict 1 as soon as
+ * one is seen. The random PROBE_WAIT before the first probe (RFC 5227
+ * 2.1.1) is the control plane's to wait. A dataplane restart loses the
+ * probes in flight (no ADDR_PROBED: the control plane times out).
+ * Wire rules: port < DP_MAX_PORTS, family, 1 <= probes <=
+ * DP_PROBE_NUM_MAX, DP_PROBE_IV_MIN_MS <= interval_ms <=
+ * DP_PROBE_IV_MAX_MS, addr unicast of the family. RESULT: 0 (accepted),
+ * -ENODEV (no such interface), -EEXIST (addr is already an own address of
+ * the interface), -EBUSY (addr is being probed on the interface),
+ * -ENOSPC (DP_PROBE_MAX probes in flight on the interface).
+ */
+#define DP_PROBE_MAX 4 /* probes in flight per interface */
+#define DP_PROBE_NUM_MAX 10
+#define DP_PROBE_IV_MIN_MS 10
+#define DP_PROBE_IV_MAX_MS 10000
+struct dp_msg_addr_probe {
+	struct dp_msg_hdr hdr;
+	uint16_t port;
+	uint8_t family;
+	uint8_t probes;	      /* packets to send, 1..DP_PROBE_NUM_MAX */
+	uint32_t interval_ms; /* between them, and after the last */
+	uint32_t token;	      /* the caller's, echoed in ADDR_PROBED */
+	uint8_t addr[16];
+};
+
+/* ADDR_PROBED: the outcome of one ADDR_PROBE (its port, family, addr and
+ * token). conflict 1: mac is the other host's (ARP sender hardware
+ * address; the NA's target link-layer option, else its Ethernet source;
+ * a DAD NS's Ethernet source); conflict 0: mac is zero. */
+struct dp_msg_addr_probed {
+	struct dp_msg_hdr hdr;
+	uint16_t port;
+	uint8_t family;
+	uint8_t conflict; /* 0: nobody answered; 1: in use */
+	uint32_t token;
+	uint8_t addr[16];
+	uint8_t mac[6];
+	uint8_t pad[2];
+};
+
 /* One ring slot: the union of all messages. */
 union dp_msg {
 	struct dp_msg_hdr hdr;
@@ -266,6 +345,9 @@ union dp_msg {
 	struct dp_msg_leg_bulk_del leg_bulk_del;
 	struct dp_msg_leg_latched leg_latched;
 	struct dp_msg_leg_inactive leg_inactive;
+	struct dp_msg_if_gw if_gw;
+	struct dp_msg_addr_probe addr_probe;
+	struct dp_msg_addr_probed addr_probed;
 	uint8_t raw[DP_MSG_SIZE];
 };
 #define DP_MSG_FITS(name, st, dir)                                             \
@@ -295,6 +377,11 @@ _Static_assert(sizeof(struct dp_msg_leg_latched) == 40,
 	       "dp_msg_leg_latched size");
 _Static_assert(sizeof(struct dp_msg_leg_inactive) == 24,
 	       "dp_msg_leg_inactive size");
+_Static_assert(sizeof(struct dp_msg_if_gw) == 28, "dp_msg_if_gw size");
+_Static_assert(sizeof(struct dp_msg_addr_probe) == 36,
+	       "dp_msg_addr_probe size");
+_Static_assert(sizeof(struct dp_msg_addr_probed) == 40,
+	       "dp_msg_addr_probed size");
 _Static_assert(sizeof(union dp_msg) == DP_MSG_SIZE, "ring slot size");
 
 /* Packets on the punt (dp -> cp) and inject (cp -> dp) rings. */

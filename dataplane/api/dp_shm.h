@@ -28,7 +28,7 @@
 #include "dp_stats.h"
 
 #define DP_SHM_MAGIC 0x31304d4853475345ULL /* "ESGSHM01" little-endian */
-#define DP_API_VERSION 2
+#define DP_API_VERSION 3
 #define DP_SHM_DIR "/dev/shm"
 #define DP_SHM_MAX_LEGS (1u << 24)
 

@@ -400,6 +400,9 @@ dp_relay_cmd(struct dp_relay *r, struct dp_lcore *lc, const union dp_msg *c)
 	case DP_MSG_NEIGH:
 	case DP_MSG_LEG_LATCHED:
 	case DP_MSG_LEG_INACTIVE:
+	case DP_MSG_IF_GW:
+	case DP_MSG_ADDR_PROBE:
+	case DP_MSG_ADDR_PROBED:
 	case DP_MSG_MAX:
 		break;
 	}

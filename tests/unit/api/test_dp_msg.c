@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The message list (dataplane/api/dp_msg.h): names and size table from
- * the X-macro, and validation of every field a peer could get wrong.
+ * the X-macro, and validation of every field a peer could get wrong,
+ * including IF_GW, ADDR_PROBE and ADDR_PROBED (contract version 3).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -284,6 +285,176 @@ test_validate_legs(void **state)
 	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), 0);
 }
 
+static union dp_msg
+if_gw(uint8_t family)
+{
+	union dp_msg m = msg(DP_MSG_IF_GW);
+
+	m.if_gw.port = 1;
+	m.if_gw.family = family;
+	if (family == AF_INET) {
+		m.if_gw.addr[0] = 198;
+		m.if_gw.addr[1] = 51;
+		m.if_gw.addr[2] = 100;
+		m.if_gw.addr[3] = 254;
+	} else {
+		m.if_gw.addr[0] = 0xfe;
+		m.if_gw.addr[1] = 0x80;
+		m.if_gw.addr[15] = 1;
+	}
+	return m;
+}
+
+/* IF_GW: a unicast gateway of the family to set, all zero to clear. */
+static void
+test_validate_if_gw(void **state)
+{
+	union dp_msg m;
+
+	(void)state;
+	m = if_gw(AF_INET);
+	assert_int_equal(dp_msg_size(DP_MSG_IF_GW), 28);
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), -EBADMSG);
+	m = if_gw(AF_INET6);
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.if_gw.port = DP_MAX_PORTS;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = if_gw(AF_INET6);
+	m.if_gw.family = 0;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = if_gw(AF_INET);
+	m.if_gw.addr[4] = 1; /* IPv4 in the first 4 bytes only */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = if_gw(AF_INET);
+	m.if_gw.addr[0] = 224; /* multicast */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m.if_gw.addr[0] = 127; /* loopback */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	memset(m.if_gw.addr, 0, 4); /* unspecified */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = if_gw(AF_INET6);
+	m.if_gw.addr[0] = 0xff; /* multicast */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	/* clear: 1 with no address; 2 is no flag */
+	m = if_gw(AF_INET6);
+	m.if_gw.clear = 1;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	memset(m.if_gw.addr, 0, 16);
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.if_gw.family = AF_INET;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.if_gw.clear = 2;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = if_gw(AF_INET);
+	m.hdr.len = sizeof(struct dp_msg_if_addr) + 4;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EBADMSG);
+}
+
+static union dp_msg
+addr_probe(uint8_t family)
+{
+	union dp_msg m = msg(DP_MSG_ADDR_PROBE);
+
+	m.addr_probe.port = 1;
+	m.addr_probe.family = family;
+	m.addr_probe.probes = 3;
+	m.addr_probe.interval_ms = 1000;
+	m.addr_probe.token = 0xdeadbeef;
+	if (family == AF_INET) {
+		m.addr_probe.addr[0] = 198;
+		m.addr_probe.addr[3] = 7;
+	} else {
+		m.addr_probe.addr[0] = 0x20;
+		m.addr_probe.addr[1] = 0x01;
+		m.addr_probe.addr[15] = 7;
+	}
+	return m;
+}
+
+/* ADDR_PROBE: probes 1..DP_PROBE_NUM_MAX, interval in range, a unicast
+ * address of the family on a port. */
+static void
+test_validate_addr_probe(void **state)
+{
+	union dp_msg m;
+
+	(void)state;
+	assert_int_equal(dp_msg_size(DP_MSG_ADDR_PROBE), 36);
+	m = addr_probe(AF_INET);
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), -EBADMSG);
+	m = addr_probe(AF_INET6);
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.addr_probe.probes = DP_PROBE_NUM_MAX;
+	m.addr_probe.interval_ms = DP_PROBE_IV_MIN_MS;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.addr_probe.interval_ms = DP_PROBE_IV_MAX_MS;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), 0);
+	m.addr_probe.interval_ms = DP_PROBE_IV_MAX_MS + 1;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m.addr_probe.interval_ms = DP_PROBE_IV_MIN_MS - 1;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = addr_probe(AF_INET6);
+	m.addr_probe.probes = 0;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m.addr_probe.probes = DP_PROBE_NUM_MAX + 1;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = addr_probe(AF_INET6);
+	m.addr_probe.port = DP_MAX_PORTS;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = addr_probe(AF_INET6);
+	m.addr_probe.family = AF_INET + 1;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = addr_probe(AF_INET6);
+	memset(m.addr_probe.addr, 0, 16); /* :: */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m.addr_probe.addr[15] = 1; /* ::1 */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = addr_probe(AF_INET);
+	m.addr_probe.addr[12] = 1;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+	m = addr_probe(AF_INET);
+	m.addr_probe.addr[0] = 255;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EINVAL);
+}
+
+/* ADDR_PROBED: an event; conflict 0 or 1; a MAC only with a conflict. */
+static void
+test_validate_addr_probed(void **state)
+{
+	union dp_msg m = msg(DP_MSG_ADDR_PROBED);
+
+	(void)state;
+	assert_int_equal(dp_msg_size(DP_MSG_ADDR_PROBED), 40);
+	m.addr_probed.port = 2;
+	m.addr_probed.family = AF_INET;
+	m.addr_probed.addr[0] = 10;
+	m.addr_probed.addr[3] = 9;
+	m.addr_probed.token = 5;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), 0);
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_CMD), -EBADMSG);
+	m.addr_probed.mac[5] = 1; /* a MAC without a conflict */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), -EINVAL);
+	m.addr_probed.conflict = 1;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), 0);
+	m.addr_probed.mac[5] = 0; /* conflict, MAC not known */
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), 0);
+	m.addr_probed.conflict = 2;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), -EINVAL);
+	m.addr_probed.conflict = 1;
+	m.addr_probed.port = DP_MAX_PORTS;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), -EINVAL);
+	m.addr_probed.port = 2;
+	m.addr_probed.family = AF_INET6;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), 0);
+	m.addr_probed.addr[0] = 0xff;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), -EINVAL);
+	m.addr_probed.addr[0] = 10;
+	m.addr_probed.family = 0;
+	assert_int_equal(dp_msg_validate(&m, DP_DIR_EVT), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -291,6 +462,9 @@ main(void)
 		cmocka_unit_test(test_names_and_sizes),
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_validate_legs),
+		cmocka_unit_test(test_validate_if_gw),
+		cmocka_unit_test(test_validate_addr_probe),
+		cmocka_unit_test(test_validate_addr_probed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
