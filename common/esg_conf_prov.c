@@ -22,6 +22,8 @@ esg_conf_prov_defaults(struct esg_conf_prov *x)
 {
 	memset(x, 0, sizeof(*x));
 	x->iface = -1;
+	x->ipv6_prefix_len = 128;
+	x->mgmt_family = AF_INET6;
 }
 
 const char *
@@ -448,6 +450,46 @@ check_addrs(struct walk *w, const struct esg_conf_prov *x,
 	return err;
 }
 
+/* ipv6_prefix_len (dhcp with IPv6) and management_family (dhcp, dual). */
+static int
+parse_v6_keys(struct walk *w, json_t *obj, struct esg_conf_prov *x)
+{
+	char buf[16];
+	size_t old;
+	int err;
+
+	if (json_object_get(obj, "ipv6_prefix_len") != NULL &&
+	    (x->mode != ESG_PROV_DHCP || !stack_has(x->stack, AF_INET6))) {
+		old = path_push(w, "ipv6_prefix_len", 0);
+		err = fail(w, "only with mode dhcp and stack ipv6 or dual");
+		path_pop(w, old);
+		return err;
+	}
+	err = get_uint(w, obj, "ipv6_prefix_len", 1, 128, &x->ipv6_prefix_len);
+	if (err || json_object_get(obj, "management_family") == NULL)
+		return err;
+	old = path_push(w, "management_family", 0);
+	if (x->mode != ESG_PROV_DHCP || x->stack != ESG_PROV_STACK_DUAL) {
+		err = fail(w, "only with mode dhcp and stack dual");
+		path_pop(w, old);
+		return err;
+	}
+	path_pop(w, old);
+	err = get_str(w, obj, "management_family", buf, sizeof(buf), true);
+	if (err)
+		return err;
+	if (strcmp(buf, "ipv4") == 0) {
+		x->mgmt_family = AF_INET;
+	} else if (strcmp(buf, "ipv6") == 0) {
+		x->mgmt_family = AF_INET6;
+	} else {
+		old = path_push(w, "management_family", 0);
+		err = fail(w, "'%s' is not \"ipv4\" or \"ipv6\"", buf);
+		path_pop(w, old);
+	}
+	return err;
+}
+
 /* Keys that belong to one mode only. */
 static int
 refuse_key(struct walk *w, json_t *obj, const char *key, const char *why)
@@ -467,11 +509,18 @@ int
 esg_conf_prov_parse(struct walk *w, void *o, struct esg_conf_prov *x,
 		    const struct esg_conf *conf)
 {
-	static const char *const keys[] = {"mode",	   "interface",
-					   "stack",	   "config_file",
-					   "syslog",	   "syslog_format",
-					   "dns",	   "vendor_class",
-					   "dhcp_servers", NULL};
+	static const char *const keys[] = {"mode",
+					   "interface",
+					   "stack",
+					   "config_file",
+					   "syslog",
+					   "syslog_format",
+					   "dns",
+					   "vendor_class",
+					   "dhcp_servers",
+					   "ipv6_prefix_len",
+					   "management_family",
+					   NULL};
 	const struct esg_conf_iface *ifc;
 	json_t *obj = o;
 	bool stack_given = false;
@@ -511,6 +560,8 @@ esg_conf_prov_parse(struct walk *w, void *o, struct esg_conf_prov *x,
 	if (!err && json_object_get(obj, "vendor_class") != NULL)
 		err = get_str(w, obj, "vendor_class", x->vendor_class,
 			      sizeof(x->vendor_class), true);
+	if (!err)
+		err = parse_v6_keys(w, obj, x);
 	if (!err)
 		err = check_addrs(w, x, conf);
 	if (!err)

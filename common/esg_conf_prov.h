@@ -73,6 +73,17 @@ struct esg_conf_prov {
 	/* "dhcp": PKT-EUE-PROV 6.3.2.2 OFFERs only from these (none: any) */
 	unsigned int nb_dhcp_servers;
 	struct in_addr dhcp_servers[ESG_CONF_PROV_MAX_DHCP_SERVERS];
+	/* "dhcp" with IPv6: the prefix length the leased IA_NA address is
+	 * added with (RFC 8415 21.6 / RFC 5942: DHCPv6 carries none; on-link
+	 * prefixes come from Router Advertisements, which the dataplane does
+	 * not process): 128 unless the operator states the on-link prefix */
+	unsigned int ipv6_prefix_len;
+	/* "dhcp", stack "dual": the family whose lease locates the
+	 * configuration file and the syslog server (spec 000 8.1.3 / 7.2
+	 * 5f: signalling and management use one configured IP version);
+	 * default AF_INET6 (spec 001 6.3.2.1 Table 4: no preference and
+	 * both families available -> IPv6) */
+	int mgmt_family;
 };
 
 void esg_conf_prov_defaults(struct esg_conf_prov *p);

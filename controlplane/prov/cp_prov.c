@@ -2,7 +2,8 @@
 /*
  * The provisioning orchestrator's logic (cp_prov.h): spec 000 8.1.3,
  * spec 001 6.1 (flows), 6.3.4 (eUE-22 download, eUE-23 file check,
- * eUE-24 "provisioning complete"), 6.3.5 (renewal rules, in cp_dhcp4).
+ * eUE-24 "provisioning complete"), 6.3.5 (renewal rules, decided by
+ * cp_dhcp4 / cp_dhcp6 through cp_prov_rules, acted on here).
  * Pure: time, random numbers and I/O come through the arguments and
  * struct cp_prov_io.
  */
@@ -33,6 +34,28 @@ static const char *
 ntoa4(struct in_addr a, char *buf, size_t n)
 {
 	return inet_ntop(AF_INET, &a, buf, (socklen_t)n);
+}
+
+static const char *
+ntoa6(const struct in6_addr *a, char *buf, size_t n)
+{
+	return inet_ntop(AF_INET6, a, buf, (socklen_t)n);
+}
+
+/* "a,b,c" or "none" */
+static const char *
+list6(const struct in6_addr *a, unsigned int n, char *buf, size_t len)
+{
+	char one[INET6_ADDRSTRLEN];
+	size_t off = 0;
+
+	snprintf(buf, len, "none");
+	for (unsigned int i = 0; i < n && off < len; i++) {
+		ntoa6(&a[i], one, sizeof(one));
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+					i ? "," : "", one);
+	}
+	return buf;
 }
 
 static const char *
@@ -128,11 +151,22 @@ locate_file(struct cp_prov *p)
 			 p->conf->cfg_file);
 		return 0;
 	}
-	if (!p->dhcp4_on || cp_dhcp4_config_file(&p->dhcp4, &srv, &file))
-		return ENOENT;
 	memset(&p->st.cfg_server, 0, sizeof(p->st.cfg_server));
-	p->st.cfg_server.family = AF_INET;
-	p->st.cfg_server.u.v4 = srv;
+	if (p->st.mgmt_family == AF_INET6) {
+		/* 8.1.3: CL_OPTION_CONFIG_FILE_NAME on the first
+		 * CL_OPTION_TFTP_SERVERS address */
+		if (!p->dhcp6_on ||
+		    cp_dhcp6_config_file(&p->dhcp6, &p->st.cfg_server.u.v6,
+					 &file))
+			return ENOENT;
+		p->st.cfg_server.family = AF_INET6;
+	} else {
+		if (!p->dhcp4_on ||
+		    cp_dhcp4_config_file(&p->dhcp4, &srv, &file))
+			return ENOENT;
+		p->st.cfg_server.family = AF_INET;
+		p->st.cfg_server.u.v4 = srv;
+	}
 	snprintf(p->st.cfg_file, sizeof(p->st.cfg_file), "%s", file);
 	return 0;
 }
@@ -147,8 +181,13 @@ fetch_file(struct cp_prov *p)
 		/* spec 000 8.1.3: the ESG downloads a configuration file;
 		 * without one there is nothing to provision from */
 		report(p, false,
-		       "no configuration file: the lease has no siaddr/file "
-		       "and none is configured");
+		       p->st.mgmt_family == AF_INET6
+			       ? "no configuration file: the DHCPv6 lease has "
+				 "no CL_OPTION_TFTP_SERVERS / "
+				 "CL_OPTION_CONFIG_FILE_NAME and none is "
+				 "configured"
+			       : "no configuration file: the lease has no "
+				 "siaddr/file and none is configured");
 		return;
 	}
 	set_state(p, CP_PROV_CONFIG, "fetching the configuration file");
@@ -228,9 +267,10 @@ take_servers(struct cp_prov *p, const struct esg_dhcp4_msg *l)
 	memcpy(p->st.routers, l->routers, sizeof(p->st.routers));
 	p->st.n_dns = l->n_dns;
 	memcpy(p->st.dns, l->dns, sizeof(p->st.dns));
-	/* spec 001 6.1 / eUE-24: the first syslog server from DHCP, unless
-	 * the configuration names one */
-	if (p->conf->syslog.family == 0) {
+	/* spec 001 6.1.6 / eUE-24: the first syslog server from DHCP,
+	 * unless the configuration names one; in dual stack the
+	 * management family's (spec 000 7.2 5f) */
+	if (p->conf->syslog.family == 0 && p->st.mgmt_family == AF_INET) {
 		memset(&p->st.syslog, 0, sizeof(p->st.syslog));
 		if (l->n_log > 0) {
 			p->st.syslog.family = AF_INET;
@@ -283,6 +323,37 @@ lease_drop(struct cp_prov *p, const char *why)
 	p->st.have_lease = false;
 }
 
+/*
+ * The address check before use: ARP probe (RFC 2131 4.4.1, RFC 5227) or
+ * DAD (RFC 4862 5.4, spec 001 eUE-4). True when io->probe took it (the
+ * answer comes by cp_prov_probe_result()); false when the caller must go
+ * on as if the address were free: the dataplane has no probe (io->probe
+ * NULL) or refused to start one. Said in the log either way.
+ */
+static bool
+probe(struct cp_prov *p, int family, const void *addr)
+{
+	char a[INET6_ADDRSTRLEN];
+	const char *what = family == AF_INET ? "ARP probe" : "DAD";
+	int err;
+
+	inet_ntop(family, addr, a, sizeof(a));
+	if (p->io->probe == NULL) {
+		cp_warn("provisioning: %s: %s not run: dataplane has no probe",
+			a, what);
+		return false;
+	}
+	err = p->io->probe(p->arg, family, addr);
+	if (err) {
+		cp_warn("provisioning: %s: %s not run: %s", a, what,
+			strerror(err));
+		return false;
+	}
+	cp_info("provisioning: %s: %s started", a, what);
+	p->probe_wait |= family == AF_INET ? 1u : 2u;
+	return true;
+}
+
 static int dhcp4_out(struct cp_prov *p, struct cp_dhcp4_out *o, uint64_t now_ms,
 		     uint32_t rnd);
 
@@ -304,7 +375,8 @@ dhcp4_events(struct cp_prov *p, const struct cp_dhcp4_out *o, uint64_t now_ms,
 		lease_drop(p, o->events & CP_DHCP4_EV_RESTART
 				      ? "6.3.5: the renewal gave a new address"
 				      : "lease lost");
-		set_state(p, CP_PROV_DHCP, "no lease");
+		if (p->st.mgmt_family == AF_INET)
+			set_state(p, CP_PROV_DHCP, "no lease");
 	}
 	if (o->events & CP_DHCP4_EV_RENEWED) {
 		cp_info("provisioning: lease of %s renewed (%us)",
@@ -322,15 +394,9 @@ dhcp4_events(struct cp_prov *p, const struct cp_dhcp4_out *o, uint64_t now_ms,
 		}
 	}
 	if (o->events & CP_DHCP4_EV_PROBE) {
-		/*
-		 * RFC 2131 4.4.1 SHOULD probe the address (ARP). The control
-		 * plane sees an L3 exception interface only; ARP is the
-		 * dataplane's, which has no probe command yet: the address
-		 * is taken unprobed, and said so.
-		 */
-		cp_warn("provisioning: %s not ARP-probed (no probe path "
-			"through the dataplane yet)",
-			ntoa4(o->addr, a, sizeof(a)));
+		/* RFC 2131 4.4.1 SHOULD probe the address (ARP, RFC 5227) */
+		if (probe(p, AF_INET, &o->addr))
+			return 0; /* the answer: cp_prov_probe_result() */
 		err = cp_dhcp4_probe_result(&p->dhcp4, 0, now_ms, rnd, &o2);
 		if (err)
 			return err;
@@ -338,7 +404,8 @@ dhcp4_events(struct cp_prov *p, const struct cp_dhcp4_out *o, uint64_t now_ms,
 	}
 	if (o->events & CP_DHCP4_EV_BOUND) {
 		lease_apply(p);
-		fetch_file(p);
+		if (p->st.mgmt_family == AF_INET)
+			fetch_file(p);
 	}
 	return 0;
 }
@@ -393,11 +460,179 @@ start_dhcp4(struct cp_prov *p, const uint8_t mac[6], uint64_t now_ms,
 	return err ? err : dhcp4_out(p, &o, now_ms, rnd);
 }
 
+/* ---- DHCPv6 (spec 001 6.3.4.3, eUE-1..eUE-4) */
+
+/* The servers of the IPv6 lease: DNS (23), syslog (34), FQDN (39);
+ * 6.3.5: changed DNS / syslog servers are used at once. */
+static void
+take_servers6(struct cp_prov *p, const struct esg_dhcp6_msg *l)
+{
+	p->st.n_dns6 =
+		l->n_dns < ESG_DHCP_MAX_ADDRS ? l->n_dns : ESG_DHCP_MAX_ADDRS;
+	memcpy(p->st.dns6, l->dns, sizeof(p->st.dns6));
+	if (l->present & ESG_DHCP6_HAS_FQDN)
+		snprintf(p->st.fqdn, sizeof(p->st.fqdn), "%s", l->fqdn);
+	/* eUE-24 / 6.1.6: the first syslog server, unless configured; in
+	 * dual stack the management family's (spec 000 7.2 5f) */
+	if (p->conf->syslog.family == 0 && p->st.mgmt_family == AF_INET6) {
+		memset(&p->st.syslog, 0, sizeof(p->st.syslog));
+		if (l->cl.n_syslog > 0) {
+			p->st.syslog.family = AF_INET6;
+			p->st.syslog.u.v6 = l->cl.syslog[0];
+		}
+	}
+}
+
+static void
+lease6_apply(struct cp_prov *p, const struct in6_addr *a)
+{
+	const struct esg_dhcp6_msg *l = &p->dhcp6.lease;
+	char s[INET6_ADDRSTRLEN], d[4 * INET6_ADDRSTRLEN + 8];
+	char lg[INET6_ADDRSTRLEN] = "none";
+	int err;
+
+	p->st.have_lease6 = true;
+	p->st.addr6 = *a;
+	/* RFC 8415 21.6 / RFC 5942: the IA Address carries no prefix
+	 * length; 128 unless the configuration states the on-link prefix */
+	p->st.plen6 = (uint8_t)p->conf->ipv6_prefix_len;
+	take_servers6(p, l);
+	if (l->cl.n_syslog > 0)
+		ntoa6(&l->cl.syslog[0], lg, sizeof(lg));
+	cp_notice("provisioning: lease6 %s/%u, preferred %us valid %us, T1 "
+		  "%us T2 %us, dns %s, syslog %s, fqdn %s",
+		  ntoa6(a, s, sizeof(s)), p->st.plen6,
+		  l->n_ia ? l->ia[0].addr[0].preferred : 0,
+		  l->n_ia ? l->ia[0].addr[0].valid : 0,
+		  l->n_ia ? l->ia[0].t1 : 0, l->n_ia ? l->ia[0].t2 : 0,
+		  list6(p->st.dns6, p->st.n_dns6, d, sizeof(d)), lg,
+		  p->st.fqdn[0] ? p->st.fqdn : "none");
+	err = p->io->addr6(p->arg, true, &p->st.addr6, p->st.plen6);
+	if (err)
+		cp_err("provisioning: cannot apply %s/%u: %s", s, p->st.plen6,
+		       strerror(err));
+}
+
+static void
+lease6_drop(struct cp_prov *p, const char *why)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!p->st.have_lease6)
+		return;
+	cp_notice("provisioning: address %s/%u removed (%s)",
+		  ntoa6(&p->st.addr6, a, sizeof(a)), p->st.plen6, why);
+	(void)p->io->addr6(p->arg, false, &p->st.addr6, p->st.plen6);
+	p->st.have_lease6 = false;
+}
+
+static int dhcp6_out(struct cp_prov *p, struct cp_dhcp6_out *o, uint64_t now_ms,
+		     uint32_t rnd);
+
+static int
+dhcp6_events(struct cp_prov *p, const struct cp_dhcp6_out *o, uint64_t now_ms,
+	     uint32_t rnd)
+{
+	char a[INET6_ADDRSTRLEN], l[4 * INET6_ADDRSTRLEN + 8];
+	struct cp_dhcp6_out o2;
+	int err;
+
+	if (o->events & CP_DHCP6_EV_FAILED)
+		cp_notice("provisioning: DHCPv6 exchange failed, SOLICIT "
+			  "again (eUE-1)");
+	if (o->events & CP_DHCP6_EV_DECLINED)
+		cp_notice("provisioning: %s declined (DAD: in use)",
+			  ntoa6(&o->addr, a, sizeof(a)));
+	if (o->events & (CP_DHCP6_EV_LOST | CP_DHCP6_EV_RESTART)) {
+		/* 6.3.5: another IA Address in the REPLY: reinitialize,
+		 * start from eUE-1 */
+		lease6_drop(p, o->events & CP_DHCP6_EV_RESTART
+				       ? "6.3.5: the renewal gave a new address"
+				       : "lease lost");
+		if (p->st.mgmt_family == AF_INET6 &&
+		    p->dhcp6.state != CP_DHCP6_RELEASING &&
+		    p->dhcp6.state != CP_DHCP6_STOPPED)
+			set_state(p, CP_PROV_DHCP, "no IPv6 lease");
+	}
+	if (o->events & CP_DHCP6_EV_RENEWED) {
+		cp_info("provisioning: lease6 of %s renewed",
+			ntoa6(&p->st.addr6, a, sizeof(a)));
+		if (o->events & (CP_DHCP6_EV_DNS | CP_DHCP6_EV_SYSLOG)) {
+			take_servers6(p, &p->dhcp6.lease);
+			/* 6.3.5: "MUST use the new values for all future
+			 * operations without reinitializing" */
+			cp_notice("provisioning: 6.3.5: new %s%sin the DHCPv6 "
+				  "renewal, used at once: dns %s, syslog %s",
+				  o->events & CP_DHCP6_EV_DNS ? "dns " : "",
+				  o->events & CP_DHCP6_EV_SYSLOG ? "syslog "
+								 : "",
+				  list6(p->st.dns6, p->st.n_dns6, l, sizeof(l)),
+				  p->dhcp6.lease.cl.n_syslog
+					  ? ntoa6(&p->dhcp6.lease.cl.syslog[0],
+						  a, sizeof(a))
+					  : "none");
+		}
+	}
+	if (o->events & CP_DHCP6_EV_DAD) {
+		/* eUE-4: DAD on the leased address (RFC 4862 5.4) */
+		if (probe(p, AF_INET6, &o->addr))
+			return 0;
+		err = cp_dhcp6_dad_result(&p->dhcp6, 0, now_ms, rnd, &o2);
+		if (err)
+			return err;
+		return dhcp6_out(p, &o2, now_ms, rnd);
+	}
+	if (o->events & CP_DHCP6_EV_BOUND) {
+		lease6_apply(p, &o->addr);
+		if (p->st.mgmt_family == AF_INET6)
+			fetch_file(p);
+	}
+	return 0;
+}
+
+static int
+dhcp6_out(struct cp_prov *p, struct cp_dhcp6_out *o, uint64_t now_ms,
+	  uint32_t rnd)
+{
+	int err;
+
+	if (o->len > 0) {
+		err = p->io->dhcp6_send(p->arg, o->pkt, o->len);
+		if (err)
+			cp_warn("provisioning: DHCPv6 send: %s", strerror(err));
+	}
+	return dhcp6_events(p, o, now_ms, rnd);
+}
+
+static int
+start_dhcp6(struct cp_prov *p, const uint8_t mac[6], uint64_t now_ms,
+	    uint32_t rnd)
+{
+	struct cp_dhcp6_cfg cfg;
+	struct cp_dhcp6_out o;
+	int err;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memcpy(cfg.mac, mac, 6);
+	cp_dhcp6_init(&p->dhcp6, &cfg);
+	p->dhcp6_on = true;
+	set_state(p, CP_PROV_DHCP, "DHCPv6 started");
+	err = cp_dhcp6_start(&p->dhcp6, now_ms, rnd, &o);
+	if (err == ECONNREFUSED) {
+		report(p, false,
+		       "PKT-EUE-PROV 6.3.2.2: DSS_ID 00000000 configured: "
+		       "do not provision");
+		return 0;
+	}
+	return err ? err : dhcp6_out(p, &o, now_ms, rnd);
+}
+
 int
 cp_prov_start(struct cp_prov *p, const uint8_t mac[6], uint64_t now_ms,
 	      int64_t wall_s, uint32_t rnd)
 {
 	const struct esg_conf_prov *c = p->conf;
+	int err = 0;
 
 	p->wall_s = wall_s;
 	if (p->st.state != CP_PROV_WAITING)
@@ -413,31 +648,47 @@ cp_prov_start(struct cp_prov *p, const uint8_t mac[6], uint64_t now_ms,
 	}
 	if (c->mode != ESG_PROV_DHCP)
 		return EINVAL;
-	if (c->stack == ESG_PROV_STACK_IPV6) {
-		report(p, false,
-		       "stack ipv6: the DHCPv6 client is not wired into the "
-		       "orchestrator yet");
-		return 0;
-	}
+	p->last_ms = now_ms;
+	/* spec 000 8.1.3: single stack = one IP version; dual: both, the
+	 * file and syslog from the configured management family (7.2 5f) */
+	p->st.mgmt_family = c->stack == ESG_PROV_STACK_IPV4   ? AF_INET
+			    : c->stack == ESG_PROV_STACK_IPV6 ? AF_INET6
+							      : c->mgmt_family;
 	if (c->stack == ESG_PROV_STACK_DUAL)
-		cp_warn("provisioning: stack dual: only DHCPv4 runs (the "
-			"DHCPv6 client is not wired in yet)");
-	return start_dhcp4(p, mac, now_ms, rnd);
+		cp_notice("provisioning: stack dual: DHCPv4 and DHCPv6, the "
+			  "configuration file and syslog from the %s lease",
+			  p->st.mgmt_family == AF_INET6 ? "IPv6" : "IPv4");
+	if (c->stack != ESG_PROV_STACK_IPV6) {
+		err = start_dhcp4(p, mac, now_ms, rnd);
+		if (err || p->st.state == CP_PROV_FAILED)
+			return err;
+	}
+	if (c->stack != ESG_PROV_STACK_IPV4)
+		err = start_dhcp6(p, mac, now_ms, rnd);
+	return err;
 }
 
 int
 cp_prov_timer(struct cp_prov *p, uint64_t now_ms, int64_t wall_s, uint32_t rnd)
 {
 	struct cp_dhcp4_out o;
-	int err;
+	struct cp_dhcp6_out o6;
+	int err = 0, err6 = 0;
 
 	p->wall_s = wall_s;
-	if (!p->dhcp4_on)
-		return 0;
-	err = cp_dhcp4_timer(&p->dhcp4, now_ms, rnd, &o);
-	if (err)
-		return err;
-	return dhcp4_out(p, &o, now_ms, rnd);
+	p->last_ms = now_ms;
+	/* each client ignores a call before its own timer */
+	if (p->dhcp4_on) {
+		err = cp_dhcp4_timer(&p->dhcp4, now_ms, rnd, &o);
+		if (!err)
+			err = dhcp4_out(p, &o, now_ms, rnd);
+	}
+	if (p->dhcp6_on) {
+		err6 = cp_dhcp6_timer(&p->dhcp6, now_ms, rnd, &o6);
+		if (!err6)
+			err6 = dhcp6_out(p, &o6, now_ms, rnd);
+	}
+	return err ? err : err6;
 }
 
 int
@@ -448,6 +699,7 @@ cp_prov_dhcp4_recv(struct cp_prov *p, const uint8_t *buf, size_t len,
 	int err;
 
 	p->wall_s = wall_s;
+	p->last_ms = now_ms;
 	if (!p->dhcp4_on)
 		return EPROTO;
 	err = cp_dhcp4_recv(&p->dhcp4, buf, len, now_ms, rnd, &o);
@@ -456,41 +708,113 @@ cp_prov_dhcp4_recv(struct cp_prov *p, const uint8_t *buf, size_t len,
 	return dhcp4_out(p, &o, now_ms, rnd);
 }
 
+int
+cp_prov_dhcp6_recv(struct cp_prov *p, const uint8_t *buf, size_t len,
+		   uint64_t now_ms, int64_t wall_s, uint32_t rnd)
+{
+	struct cp_dhcp6_out o;
+	int err, err2;
+
+	p->wall_s = wall_s;
+	p->last_ms = now_ms;
+	if (!p->dhcp6_on)
+		return EPROTO;
+	err = cp_dhcp6_recv(&p->dhcp6, buf, len, now_ms, rnd, &o);
+	if (err == EADDRNOTAVAIL)
+		/* spec 001 6.2.1.2: an offer of a link-local address is
+		 * rejected; cp_dhcp6 counts it (n_linklocal) */
+		cp_notice("provisioning: DHCPv6 offer of a link-local address "
+			  "ignored (spec 001 6.2.1.2; %u so far)",
+			  p->dhcp6.n_linklocal);
+	/* out is valid whatever the return (a refused REPLY while
+	 * requesting fails the step: EV_FAILED and a new SOLICIT) */
+	if (err && o.len == 0 && o.events == 0)
+		return err;
+	err2 = dhcp6_out(p, &o, now_ms, rnd);
+	return err ? err : err2;
+}
+
+int
+cp_prov_probe_result(struct cp_prov *p, int family, bool conflict,
+		     uint64_t now_ms, int64_t wall_s, uint32_t rnd)
+{
+	unsigned int bit = family == AF_INET ? 1u : 2u;
+	struct cp_dhcp4_out o;
+	struct cp_dhcp6_out o6;
+	int err;
+
+	p->wall_s = wall_s;
+	p->last_ms = now_ms;
+	if (!(p->probe_wait & bit))
+		return EALREADY; /* late, or never asked */
+	p->probe_wait &= ~bit;
+	if (family == AF_INET) {
+		err = cp_dhcp4_probe_result(&p->dhcp4, conflict, now_ms, rnd,
+					    &o);
+		return err ? err : dhcp4_out(p, &o, now_ms, rnd);
+	}
+	err = cp_dhcp6_dad_result(&p->dhcp6, conflict, now_ms, rnd, &o6);
+	return err ? err : dhcp6_out(p, &o6, now_ms, rnd);
+}
+
 void
 cp_prov_reapply(struct cp_prov *p)
 {
 	int err;
 
-	if (!p->st.have_lease)
-		return;
-	err = p->io->addr(p->arg, true, p->st.addr, p->st.plen);
-	if (err)
-		cp_err("provisioning: cannot apply the lease again: %s",
-		       strerror(err));
+	if (p->st.have_lease) {
+		err = p->io->addr(p->arg, true, p->st.addr, p->st.plen);
+		if (err)
+			cp_err("provisioning: cannot apply the lease again: "
+			       "%s",
+			       strerror(err));
+	}
+	if (p->st.have_lease6) {
+		err = p->io->addr6(p->arg, true, &p->st.addr6, p->st.plen6);
+		if (err)
+			cp_err("provisioning: cannot apply the IPv6 lease "
+			       "again: %s",
+			       strerror(err));
+	}
 }
 
 void
 cp_prov_stop(struct cp_prov *p)
 {
 	struct cp_dhcp4_out o;
+	struct cp_dhcp6_out o6;
 
-	if (!p->dhcp4_on)
-		return;
-	if (cp_dhcp4_release(&p->dhcp4, &o) == 0 && o.len >= 16) {
-		struct in_addr src, dst;
+	if (p->dhcp4_on) {
+		if (cp_dhcp4_release(&p->dhcp4, &o) == 0 && o.len >= 16) {
+			struct in_addr src, dst;
 
-		memcpy(&src.s_addr, o.pkt + 12, 4);
-		dst = o.dst;
-		(void)p->io->dhcp4_send(p->arg, o.pkt, o.len, src, dst);
+			memcpy(&src.s_addr, o.pkt + 12, 4);
+			dst = o.dst;
+			(void)p->io->dhcp4_send(p->arg, o.pkt, o.len, src, dst);
+		}
+		lease_drop(p, "released");
+		p->dhcp4_on = false;
 	}
-	lease_drop(p, "released");
-	p->dhcp4_on = false;
+	if (p->dhcp6_on) {
+		/* RFC 8415 18.2.7: one RELEASE (the process ends: no
+		 * retransmission); the address goes at once */
+		if (cp_dhcp6_release(&p->dhcp6, p->last_ms, 0, &o6) == 0 &&
+		    o6.len > 0)
+			(void)p->io->dhcp6_send(p->arg, o6.pkt, o6.len);
+		lease6_drop(p, "released");
+		p->dhcp6_on = false;
+	}
 }
 
 uint64_t
 cp_prov_next_ms(const struct cp_prov *p)
 {
-	return p->dhcp4_on ? p->dhcp4.next_ms : 0;
+	uint64_t a = p->dhcp4_on ? p->dhcp4.next_ms : 0;
+	uint64_t b = p->dhcp6_on ? p->dhcp6.next_ms : 0;
+
+	if (a == 0)
+		return b;
+	return b != 0 && b < a ? b : a;
 }
 
 const struct cp_prov_status *
@@ -502,19 +826,25 @@ cp_prov_status(const struct cp_prov *p)
 void
 cp_prov_log_status(const struct cp_prov *p)
 {
-	char a[INET_ADDRSTRLEN] = "none", s[64], f[64];
+	char a[INET_ADDRSTRLEN] = "none", a6[INET6_ADDRSTRLEN] = "none";
+	char s[64], f[64];
 
 	if (p->st.have_lease)
 		ntoa4(p->st.addr, a, sizeof(a));
-	cp_notice("provisioning: mode %s, state %s, address %s/%u, dhcp4 %s, "
-		  "config server %s file %s, syslog %s, files ok %u refused "
-		  "%u, events %u, last error: %s",
-		  esg_prov_mode_str(p->conf->mode),
-		  cp_prov_state_name(p->st.state), a, p->st.plen,
-		  p->dhcp4_on ? cp_dhcp4_state_name(p->dhcp4.state) : "off",
-		  host_str(&p->st.cfg_server, f, sizeof(f)),
-		  p->st.cfg_file[0] ? p->st.cfg_file : "none",
-		  host_str(&p->st.syslog, s, sizeof(s)), p->st.files_ok,
-		  p->st.files_refused, p->st.events_sent,
-		  p->st.last_error[0] ? p->st.last_error : "none");
+	if (p->st.have_lease6)
+		ntoa6(&p->st.addr6, a6, sizeof(a6));
+	cp_notice(
+		"provisioning: mode %s, state %s, address %s/%u, address6 "
+		"%s/%u, dhcp4 %s, dhcp6 %s (link-local offers ignored %u), "
+		"config server %s file %s, syslog %s, files ok %u refused "
+		"%u, events %u, last error: %s",
+		esg_prov_mode_str(p->conf->mode),
+		cp_prov_state_name(p->st.state), a, p->st.plen, a6, p->st.plen6,
+		p->dhcp4_on ? cp_dhcp4_state_name(p->dhcp4.state) : "off",
+		p->dhcp6_on ? cp_dhcp6_state_name(p->dhcp6.state) : "off",
+		p->dhcp6.n_linklocal, host_str(&p->st.cfg_server, f, sizeof(f)),
+		p->st.cfg_file[0] ? p->st.cfg_file : "none",
+		host_str(&p->st.syslog, s, sizeof(s)), p->st.files_ok,
+		p->st.files_refused, p->st.events_sent,
+		p->st.last_error[0] ? p->st.last_error : "none");
 }

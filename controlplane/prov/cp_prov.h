@@ -10,6 +10,22 @@
  *    'siaddr'/'file' (8.1.3) or the configured override, parsed and
  *    applied (cp_cfgfile); the "provisioning complete" event (eUE-24)
  *    goes to the first syslog server of option 7 (or the override).
+ *  - mode "dhcp" with IPv6 (stack "ipv6" or "dual", spec 001 6.3.4.3):
+ *    the DHCPv6 client (cp_dhcp6) gets an IA_NA address, added with
+ *    IF_ADDR_ADD (prefix length: esg_conf_prov.ipv6_prefix_len, 128 by
+ *    default: RFC 8415 21.6 / RFC 5942); DNS (23), syslog (34) and FQDN
+ *    (39) recorded; the file is CL_OPTION_CONFIG_FILE_NAME (33) on the
+ *    first CL_OPTION_TFTP_SERVERS (32) address (spec 000 8.1.3).
+ *  - stack "dual": both clients run; each family's address is applied;
+ *    the configuration file and the syslog server come from the lease of
+ *    the management family (spec 000 7.2 5f and 8.1.3: signalling and
+ *    management use one configured IP version; esg_conf_prov.mgmt_family,
+ *    IPv6 by default per spec 001 6.3.2.1 Table 4), whose BOUND starts
+ *    the file download.
+ *  - the address check before use (RFC 2131 4.4.1 ARP probe, RFC 4862
+ *    5.4 DAD, spec 001 eUE-4) goes through io->probe; without it (the
+ *    dataplane has no probe yet) the address is taken as free and that
+ *    is logged.
  *  - mode "static" (8.1.3, fully preconfigured): no DHCP packet at all;
  *    the configured file is fetched, then the event.
  *
@@ -33,6 +49,7 @@
 
 #include "cp_cfgfile.h"
 #include "cp_dhcp4.h"
+#include "cp_dhcp6.h"
 #include "cp_syslog.h"
 #include "esg_conf.h"
 
@@ -54,6 +71,17 @@ struct cp_prov_io {
 			  struct in_addr src, struct in_addr dst);
 	/* own address on the provisioned interface (add or delete) */
 	int (*addr)(void *arg, bool add, struct in_addr a, uint8_t plen);
+	/* a DHCPv6 packet from the link-local address, UDP 546, to
+	 * All_DHCP_Relay_Agents_and_Servers ff02::1:2 port 547 (RFC 8415
+	 * 13.1, 7.1) */
+	int (*dhcp6_send)(void *arg, const uint8_t *pkt, size_t len);
+	/* own IPv6 address on the provisioned interface */
+	int (*addr6)(void *arg, bool add, const struct in6_addr *a,
+		     uint8_t plen);
+	/* NULL when the dataplane cannot probe: check that addr (family
+	 * AF_INET: ARP probe, RFC 5227; AF_INET6: DAD, RFC 4862 5.4) is
+	 * free; the answer comes by cp_prov_probe_result() */
+	int (*probe)(void *arg, int family, const void *addr);
 	/* start a TFTP download; the result comes by cp_prov_fetch_done() */
 	int (*fetch)(void *arg, const struct esg_conf_host *srv,
 		     const char *file);
@@ -74,7 +102,15 @@ struct cp_prov_status {
 	struct in_addr routers[ESG_DHCP_MAX_ADDRS]; /* option 3 */
 	struct in_addr dns[ESG_DHCP_MAX_ADDRS];	    /* option 6 */
 	struct esg_conf_host syslog;		    /* family 0: none */
-	struct esg_conf_host cfg_server;	    /* family 0: none */
+	/* DHCPv6 (stack ipv6 / dual) */
+	bool have_lease6;
+	struct in6_addr addr6; /* the IA_NA address */
+	uint8_t plen6;
+	unsigned int n_dns6;
+	struct in6_addr dns6[ESG_DHCP_MAX_ADDRS]; /* option 23 */
+	char fqdn[ESG_DHCP_MAX_NAME];		  /* option 39, "" none */
+	int mgmt_family; /* whose lease gives the file and syslog */
+	struct esg_conf_host cfg_server; /* family 0: none */
 	char cfg_file[ESG_CONF_PROV_FILE_LEN];
 	char last_error[CP_PROV_ERR_LEN];    /* "" while none */
 	struct cp_cfgfile_settings settings; /* in force */
@@ -89,6 +125,10 @@ struct cp_prov {
 	char hostname[64]; /* for syslog; "" = NILVALUE */
 	struct cp_dhcp4 dhcp4;
 	bool dhcp4_on;
+	struct cp_dhcp6 dhcp6;
+	bool dhcp6_on;
+	unsigned int probe_wait; /* families (bit 0 v4, bit 1 v6) probed */
+	uint64_t last_ms;	 /* the time of the last entry (RELEASE) */
 	struct cp_prov_status st;
 	struct cp_cfgfile cf; /* scratch for the parser (large) */
 	int64_t wall_s;	      /* wall clock of the last event, for syslog */
@@ -111,6 +151,12 @@ int cp_prov_timer(struct cp_prov *p, uint64_t now_ms, int64_t wall_s,
 /* A datagram to UDP port 68 (DHCPv4 server reply). */
 int cp_prov_dhcp4_recv(struct cp_prov *p, const uint8_t *buf, size_t len,
 		       uint64_t now_ms, int64_t wall_s, uint32_t rnd);
+/* A datagram to UDP port 546 (DHCPv6 server reply). */
+int cp_prov_dhcp6_recv(struct cp_prov *p, const uint8_t *buf, size_t len,
+		       uint64_t now_ms, int64_t wall_s, uint32_t rnd);
+/* The answer to io->probe: conflict true = the address is in use. */
+int cp_prov_probe_result(struct cp_prov *p, int family, bool conflict,
+			 uint64_t now_ms, int64_t wall_s, uint32_t rnd);
 /* The download of io->fetch ended: err 0 with the file, or the failure
  * (TFTP code and message when the server sent ERROR). */
 void cp_prov_fetch_done(struct cp_prov *p, int err, const uint8_t *data,
@@ -118,7 +164,7 @@ void cp_prov_fetch_done(struct cp_prov *p, int err, const uint8_t *data,
 			int64_t wall_s);
 /* A new dataplane epoch starts empty: apply the lease again. */
 void cp_prov_reapply(struct cp_prov *p);
-/* Give the lease back (RFC 2131 4.4.6) at shutdown. */
+/* Give the leases back (RFC 2131 4.4.6, RFC 8415 18.2.7) at shutdown. */
 void cp_prov_stop(struct cp_prov *p);
 /* When cp_prov_timer() is due (0: none). */
 uint64_t cp_prov_next_ms(const struct cp_prov *p);

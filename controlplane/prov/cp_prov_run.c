@@ -22,6 +22,8 @@
 
 #define DHCP4_SERVER_PORT 67
 #define DHCP4_CLIENT_PORT 68
+#define DHCP6_CLIENT_PORT 546 /* RFC 8415 7.2 */
+#define DHCP6_SERVER_PORT 547
 
 struct cp_prov_run {
 	struct cp_prov p;
@@ -31,6 +33,8 @@ struct cp_prov_run {
 	int ifindex;
 	int rx_fd; /* UDP 68 on the exception interface */
 	int tx_fd; /* AF_PACKET on the exception interface */
+	int fd6;   /* UDP [fe80::EUI-64%exception]:546 */
+	struct in6_addr ll;
 	struct tmr tmr;
 	struct cp_tftp_fetch *fetch;
 	struct cp_syslog *slog;
@@ -86,6 +90,50 @@ rx_h(int flags, void *arg)
 	(void)cp_prov_dhcp4_recv(&r->p, buf, (size_t)n, tmr_jiffies(), wall_s(),
 				 rand_u32());
 	rearm(r);
+}
+
+static void
+rx6_h(int flags, void *arg)
+{
+	struct cp_prov_run *r = arg;
+	uint8_t buf[1500];
+	struct sockaddr_in6 src;
+	socklen_t sl = sizeof(src);
+	ssize_t n;
+
+	(void)flags;
+	n = recvfrom(r->fd6, buf, sizeof(buf), MSG_DONTWAIT,
+		     (struct sockaddr *)&src, &sl);
+	if (n <= 0)
+		return;
+	/* RFC 8415 7.2: servers send from port 547 */
+	if (sl < sizeof(src) || ntohs(src.sin6_port) != DHCP6_SERVER_PORT)
+		return;
+	(void)cp_prov_dhcp6_recv(&r->p, buf, (size_t)n, tmr_jiffies(), wall_s(),
+				 rand_u32());
+	rearm(r);
+}
+
+/* RFC 8415 13.1 / 7.1: from the link-local address to ff02::1:2 port 547
+ * on the WAN exception interface (the dataplane maps the group to
+ * 33:33:00:01:00:02 on the way out). */
+static int
+dhcp6_send(void *arg, const uint8_t *pkt, size_t len)
+{
+	struct cp_prov_run *r = arg;
+	struct sockaddr_in6 dst;
+
+	if (r->fd6 < 0)
+		return ENOTCONN;
+	memset(&dst, 0, sizeof(dst));
+	dst.sin6_family = AF_INET6;
+	dst.sin6_port = htons(DHCP6_SERVER_PORT);
+	inet_pton(AF_INET6, "ff02::1:2", &dst.sin6_addr);
+	dst.sin6_scope_id = (uint32_t)r->ifindex;
+	if (sendto(r->fd6, pkt, len, 0, (struct sockaddr *)&dst, sizeof(dst)) <
+	    0)
+		return errno;
+	return 0;
 }
 
 /* RFC 1071 one's complement sum. */
@@ -165,10 +213,11 @@ dhcp4_send(void *arg, const uint8_t *pkt, size_t len, struct in_addr src,
 static void
 addr_result_h(const union dp_msg *cmd, int status, void *arg)
 {
-	char a[INET_ADDRSTRLEN] = "?";
+	char a[INET6_ADDRSTRLEN] = "?";
 
 	(void)arg;
-	inet_ntop(AF_INET, cmd->if_addr.addr, a, sizeof(a));
+	inet_ntop(cmd->if_addr.family == AF_INET6 ? AF_INET6 : AF_INET,
+		  cmd->if_addr.addr, a, sizeof(a));
 	if (status == 0 || status == -EEXIST)
 		cp_info("provisioning: %s %s/%u in the dataplane",
 			dp_msg_name(cmd->hdr.type), a, cmd->if_addr.prefixlen);
@@ -193,6 +242,26 @@ addr_io(void *arg, bool add, struct in_addr a, uint8_t plen)
 	ca.family = AF_INET;
 	ca.prefixlen = plen;
 	ca.u.v4 = a;
+	cp_state_if_addr(&m, (uint16_t)r->conf->prov.iface, &ca);
+	if (!add)
+		m.hdr.type = DP_MSG_IF_ADDR_DEL;
+	return cp_dp_send(r->dp, &m, dp_shm_now_ns(), addr_result_h, r);
+}
+
+/* The leased IPv6 address, the same way. */
+static int
+addr6_io(void *arg, bool add, const struct in6_addr *a, uint8_t plen)
+{
+	struct cp_prov_run *r = arg;
+	struct esg_conf_addr ca;
+	union dp_msg m;
+
+	if (r->dp == NULL)
+		return ENOTCONN;
+	memset(&ca, 0, sizeof(ca));
+	ca.family = AF_INET6;
+	ca.prefixlen = plen;
+	ca.u.v6 = *a;
 	cp_state_if_addr(&m, (uint16_t)r->conf->prov.iface, &ca);
 	if (!add)
 		m.hdr.type = DP_MSG_IF_ADDR_DEL;
@@ -282,6 +351,10 @@ static const struct cp_prov_io run_io = {
 	.fetch = fetch_io,
 	.syslog = syslog_io,
 	.settings = settings_io,
+	.dhcp6_send = dhcp6_send,
+	.addr6 = addr6_io,
+	/* .probe: the contract has no address probe yet (ARP probe / DAD):
+	 * cp_prov logs "not run: dataplane has no probe" */
 };
 
 static void
@@ -296,6 +369,10 @@ destructor(void *arg)
 	}
 	if (r->tx_fd >= 0)
 		close(r->tx_fd);
+	if (r->fd6 >= 0) {
+		fd_close(r->fd6);
+		close(r->fd6);
+	}
 	mem_deref(r->fetch);
 	mem_deref(r->slog);
 }
@@ -314,6 +391,7 @@ cp_prov_run_alloc(struct cp_prov_run **rp, const struct esg_conf *conf)
 	r->conf = conf;
 	r->rx_fd = -1;
 	r->tx_fd = -1;
+	r->fd6 = -1;
 	tmr_init(&r->tmr);
 	snprintf(r->ifname, sizeof(r->ifname), "%s",
 		 conf->iface[conf->prov.iface].exception);
@@ -322,6 +400,60 @@ cp_prov_run_alloc(struct cp_prov_run **rp, const struct esg_conf *conf)
 		r->p.hostname[0] = '\0';
 	*rp = r;
 	return 0;
+}
+
+/* RFC 4291 2.5.6 / Appendix A: fe80::/64 + modified EUI-64 of the MAC,
+ * the address the dataplane gives the port and its exception interface
+ * (docs/dataplane.md "Link-local address"). */
+static void
+link_local(const uint8_t mac[6], struct in6_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->s6_addr[0] = 0xfe;
+	a->s6_addr[1] = 0x80;
+	a->s6_addr[8] = mac[0] ^ 0x02;
+	a->s6_addr[9] = mac[1];
+	a->s6_addr[10] = mac[2];
+	a->s6_addr[11] = 0xff;
+	a->s6_addr[12] = 0xfe;
+	a->s6_addr[13] = mac[3];
+	a->s6_addr[14] = mac[4];
+	a->s6_addr[15] = mac[5];
+}
+
+/* DHCPv6 client socket: UDP bound to [link-local%exception]:546 (RFC
+ * 8415 13.1: the client sends from its link-local address; the servers'
+ * unicast replies come to it). */
+static int
+open_socket6(struct cp_prov_run *r, const uint8_t mac[6])
+{
+	struct sockaddr_in6 sin6;
+	int on = 1, hops = 1;
+
+	r->ifindex = (int)if_nametoindex(r->ifname);
+	if (r->ifindex == 0)
+		return errno ? errno : ENODEV;
+	link_local(mac, &r->ll);
+	r->fd6 = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (r->fd6 < 0)
+		return errno;
+	if (setsockopt(r->fd6, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
+	    setsockopt(r->fd6, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) ||
+	    setsockopt(r->fd6, SOL_SOCKET, SO_BINDTODEVICE, r->ifname,
+		       (socklen_t)strlen(r->ifname)) ||
+	    setsockopt(r->fd6, IPPROTO_IPV6, IPV6_MULTICAST_IF, &r->ifindex,
+		       sizeof(r->ifindex)) ||
+	    setsockopt(r->fd6, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
+		       sizeof(hops)))
+		return errno;
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons(DHCP6_CLIENT_PORT);
+	sin6.sin6_addr = r->ll;
+	sin6.sin6_scope_id = (uint32_t)r->ifindex;
+	if (bind(r->fd6, (struct sockaddr *)&sin6, sizeof(sin6)))
+		return errno;
+	return fd_listen(r->fd6, FD_READ, rx6_h, r);
 }
 
 static int
@@ -373,7 +505,8 @@ cp_prov_run_attach(struct cp_prov_run *r, struct cp_dp *dp, uint64_t now_ns)
 		return;
 	r->started = true;
 	mac = dp_shm_stats(shm)->port[r->conf->prov.iface].mac;
-	if (r->conf->prov.mode == ESG_PROV_DHCP) {
+	if (r->conf->prov.mode == ESG_PROV_DHCP &&
+	    r->conf->prov.stack != ESG_PROV_STACK_IPV6) {
 		err = open_sockets(r);
 		if (err) {
 			cp_err("provisioning: DHCPv4 sockets on %s: %s",
@@ -384,6 +517,21 @@ cp_prov_run_attach(struct cp_prov_run *r, struct cp_dp *dp, uint64_t now_ns)
 			"%02x:%02x:%02x:%02x:%02x:%02x",
 			r->ifname, r->ifindex, mac[0], mac[1], mac[2], mac[3],
 			mac[4], mac[5]);
+	}
+	if (r->conf->prov.mode == ESG_PROV_DHCP &&
+	    r->conf->prov.stack != ESG_PROV_STACK_IPV4) {
+		char ll[INET6_ADDRSTRLEN];
+
+		err = open_socket6(r, mac);
+		inet_ntop(AF_INET6, &r->ll, ll, sizeof(ll));
+		if (err) {
+			cp_err("provisioning: DHCPv6 socket [%s%%%s]:546: %s",
+			       ll, r->ifname, strerror(err));
+			return;
+		}
+		cp_info("provisioning: DHCPv6 on %s (ifindex %d) from "
+			"[%s]:546",
+			r->ifname, r->ifindex, ll);
 	}
 	err = cp_prov_start(&r->p, mac, tmr_jiffies(), wall_s(), rand_u32());
 	if (err)

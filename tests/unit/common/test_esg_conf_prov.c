@@ -151,6 +151,20 @@ test_dhcp(void **state)
 	assert_int_equal(c.prov.iface, 2);
 	assert_int_equal(c.prov.stack, ESG_PROV_STACK_DUAL);
 	assert_string_equal(c.prov.cfg_file, "x.cfg");
+	/* defaults: IA_NA address as /128 (RFC 8415 21.6, RFC 5942),
+	 * management family IPv6 (spec 001 6.3.2.1 Table 4) */
+	assert_int_equal(c.prov.ipv6_prefix_len, 128);
+	assert_int_equal(c.prov.mgmt_family, AF_INET6);
+	load_ok(DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\","
+		    "\"stack\":\"dual\",\"ipv6_prefix_len\":64,"
+		    "\"management_family\":\"ipv4\""),
+		&c);
+	assert_int_equal(c.prov.ipv6_prefix_len, 64);
+	assert_int_equal(c.prov.mgmt_family, AF_INET);
+	load_ok(DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\","
+		    "\"stack\":\"ipv6\",\"ipv6_prefix_len\":64"),
+		&c);
+	assert_int_equal(c.prov.ipv6_prefix_len, 64);
 }
 
 static void
@@ -298,6 +312,19 @@ static const struct {
 	     "\"dns\":[\"198.51.100.53\"],\"dhcp_servers\":[\"1.2.3.4\"],"
 	     "\"config_file\":{\"server\":\"198.51.100.254\",\"file\":\"a\"}"),
 	 "provisioning.dhcp_servers: only with mode dhcp"},
+	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv4\","
+	     "\"ipv6_prefix_len\":64"),
+	 "provisioning.ipv6_prefix_len: only with mode dhcp and stack ipv6 "
+	 "or dual"},
+	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv6\","
+	     "\"ipv6_prefix_len\":129"),
+	 "provisioning.ipv6_prefix_len: 129 is out of range 1..128"},
+	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv6\","
+	     "\"management_family\":\"ipv6\""),
+	 "provisioning.management_family: only with mode dhcp and stack dual"},
+	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"dual\","
+	     "\"management_family\":\"any\""),
+	 "provisioning.management_family: 'any' is not \"ipv4\" or \"ipv6\""},
 };
 
 static void

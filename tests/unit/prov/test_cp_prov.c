@@ -6,7 +6,14 @@
  * download, eUE-23 file checked before use, eUE-24 "provisioning
  * complete" pass/fail to the first syslog server of option 7), 6.3.5 (a
  * lost lease or a new address restarts), RFC 2131 4.1 (source 0.0.0.0
- * before a lease, ciaddr after), 4.4.5 (unicast renewal), 4.4.6 (RELEASE).
+ * before a lease, ciaddr after), 4.4.5 (unicast renewal), 4.4.6 (RELEASE);
+ * DHCPv6 (spec 001 6.3.4.3, RFC 8415 18.2): the IA_NA address applied
+ * (/128, RFC 5942, or the configured prefix), the file from options 32/33
+ * (spec 000 8.1.3), syslog to option 34's first server, a link-local
+ * offer ignored (6.2.1.2), 6.3.5 on renewal (new DNS / syslog used at
+ * once, a new address restarts), DAD through io->probe or said not run,
+ * RELEASE (18.2.7); dual stack: both leases, the file and syslog from
+ * the management family (spec 000 7.2 5f, spec 001 6.3.2.1 Table 4).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -46,6 +53,14 @@ static struct {
 	struct esg_conf_host syslog_srv;
 	char syslog_text[CP_SYSLOG_MAX];
 	unsigned int n_settings;
+	/* DHCPv6 */
+	unsigned int n_sent6;
+	struct esg_dhcp6_msg last6; /* parsed */
+	unsigned int n_add6, n_del6;
+	struct in6_addr addr6;
+	uint8_t plen6;
+	unsigned int n_probe;
+	int probe_family;
 } io;
 
 static int
@@ -107,12 +122,58 @@ f_settings(void *arg, const struct cp_cfgfile_settings *s)
 	io.n_settings++;
 }
 
+static int
+f_send6(void *arg, const uint8_t *pkt, size_t len)
+{
+	(void)arg;
+	io.n_sent6++;
+	assert_int_equal(esg_dhcp6_parse(pkt, len, &io.last6, NULL), 0);
+	return 0;
+}
+
+static int
+f_addr6(void *arg, bool add, const struct in6_addr *a, uint8_t plen)
+{
+	(void)arg;
+	if (add)
+		io.n_add6++;
+	else
+		io.n_del6++;
+	io.addr6 = *a;
+	io.plen6 = plen;
+	return 0;
+}
+
+static int
+f_probe(void *arg, int family, const void *addr)
+{
+	(void)arg;
+	(void)addr;
+	io.n_probe++;
+	io.probe_family = family;
+	return 0;
+}
+
 static const struct cp_prov_io fake = {
 	.dhcp4_send = f_send,
 	.addr = f_addr,
 	.fetch = f_fetch,
 	.syslog = f_syslog,
 	.settings = f_settings,
+	.dhcp6_send = f_send6,
+	.addr6 = f_addr6,
+};
+
+/* the same with a dataplane that probes (DP_MSG_ADDR_PROBE) */
+static const struct cp_prov_io fake_probe = {
+	.dhcp4_send = f_send,
+	.addr = f_addr,
+	.fetch = f_fetch,
+	.syslog = f_syslog,
+	.settings = f_settings,
+	.dhcp6_send = f_send6,
+	.addr6 = f_addr6,
+	.probe = f_probe,
 };
 
 static struct cp_prov p; /* large */
@@ -430,17 +491,340 @@ test_release(void **state)
 	assert_int_equal(cp_prov_next_ms(&p), 0);
 }
 
-/* Stack ipv6 in dhcp mode: the DHCPv6 client is not wired in; said. */
+/* ---- DHCPv6 */
+
+static struct in6_addr
+a6(const char *s)
+{
+	struct in6_addr a;
+
+	assert_int_equal(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+static bool
+same6(const struct in6_addr *a, const char *s)
+{
+	struct in6_addr b = a6(s);
+
+	return memcmp(a, &b, sizeof(b)) == 0;
+}
+
+/* The DHCPv6 server's answer to the last packet sent: one address (or
+ * none), T1 1800 T2 2880, preferred 3600 valid 7200, DNS dns, TFTP server
+ * 2001:db8:2::69 with esg-v6.cfg (32/33), syslog (34), FQDN. */
+static struct esg_dhcp6_msg
+srv6(uint8_t type, const char *addr, const char *dns, const char *slog)
+{
+	static const uint8_t duid[10] = {0, 3, 0, 1, 2, 0, 0, 0, 0, 1};
+	struct esg_dhcp6_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	m.xid = io.last6.xid;
+	m.client_id_len = io.last6.client_id_len;
+	memcpy(m.client_id, io.last6.client_id, io.last6.client_id_len);
+	m.server_id_len = sizeof(duid);
+	memcpy(m.server_id, duid, sizeof(duid));
+	m.n_ia = 1;
+	m.ia[0].iaid = io.last6.ia[0].iaid;
+	m.ia[0].t1 = 1800;
+	m.ia[0].t2 = 2880;
+	m.ia[0].status = -1;
+	if (addr != NULL) {
+		m.ia[0].n_addr = 1;
+		m.ia[0].addr[0].addr = a6(addr);
+		m.ia[0].addr[0].preferred = 3600;
+		m.ia[0].addr[0].valid = 7200;
+		m.ia[0].addr[0].status = -1;
+	}
+	m.n_dns = 1;
+	m.dns[0] = a6(dns);
+	m.present = ESG_DHCP6_HAS_VENDOR_OPTS | ESG_DHCP6_HAS_FQDN |
+		    ESG_DHCP6_HAS_PREFERENCE;
+	m.preference = 255;
+	m.fqdn_flags = 1;
+	strcpy(m.fqdn, "esg1.example.net.");
+	m.cl.n_tftp = 1;
+	m.cl.tftp[0] = a6("2001:db8:2::69");
+	m.cl.present = ESG_CL_HAS_CONFIG_FILE;
+	strcpy(m.cl.config_file, "esg-v6.cfg");
+	m.cl.n_syslog = 1;
+	m.cl.syslog[0] = a6(slog);
+	return m;
+}
+
+static int
+deliver6(const struct esg_dhcp6_msg *m, uint64_t now)
+{
+	uint8_t buf[1500];
+	size_t len;
+
+	assert_int_equal(esg_dhcp6_build(m, buf, sizeof(buf), &len, NULL), 0);
+	return cp_prov_dhcp6_recv(&p, buf, len, now, 1700000000, 100);
+}
+
+/* Run the timer until a DHCPv6 packet of type leaves; returns the time. */
+static uint64_t
+until6(uint8_t type, uint64_t t)
+{
+	unsigned int n = io.n_sent6, guard;
+
+	for (guard = 0; guard < 100; guard++) {
+		t = cp_prov_next_ms(&p);
+		assert_true(t != 0);
+		assert_int_equal(cp_prov_timer(&p, t, 1700000000, 100), 0);
+		if (io.n_sent6 > n && io.last6.type == type)
+			return t;
+	}
+	fail_msg("no DHCPv6 message %u", type);
+	return t;
+}
+
+/* Dual stack: run the timer until the DISCOVER, then OFFER / ACK. */
 static void
-test_ipv6_not_wired(void **state)
+to_bound4_dual(void)
+{
+	uint64_t t = 0;
+	unsigned int guard;
+
+	assert_int_equal(cp_prov_start(&p, mac, 1000, 1700000000, 0), 0);
+	for (guard = 0; guard < 100 && io.n_sent == 0; guard++) {
+		t = cp_prov_next_ms(&p);
+		assert_int_equal(cp_prov_timer(&p, t, 1700000000, 100), 0);
+	}
+	assert_int_equal(io.last.type, ESG_DHCP4_DISCOVER);
+	assert_int_equal(reply(ESG_DHCP4_OFFER, "198.51.100.10", true, t), 0);
+	assert_int_equal(reply(ESG_DHCP4_ACK, "198.51.100.10", true, t), 0);
+}
+
+/* SOLICIT ... REPLY for 2001:db8:2::100; returns the REPLY time. */
+static uint64_t
+to_bound6(void)
+{
+	struct esg_dhcp6_msg m;
+	uint64_t t;
+
+	t = until6(ESG_DHCP6_SOLICIT, 0);
+	m = srv6(ESG_DHCP6_ADVERTISE, "2001:db8:2::100", "2001:db8:2::53",
+		 "2001:db8:2::514");
+	assert_int_equal(deliver6(&m, t + 10), 0);
+	assert_int_equal(io.last6.type, ESG_DHCP6_REQUEST);
+	m = srv6(ESG_DHCP6_REPLY, "2001:db8:2::100", "2001:db8:2::53",
+		 "2001:db8:2::514");
+	assert_int_equal(deliver6(&m, t + 20), 0);
+	return t + 20;
+}
+
+static void
+setup6(enum esg_prov_stack stack, const struct cp_prov_io *fio)
+{
+	setup(ESG_PROV_DHCP);
+	conf.stack = stack;
+	cp_prov_init(&p, &conf, fio, NULL);
+	snprintf(p.hostname, sizeof(p.hostname), "esg1");
+	assert_int_equal(cp_prov_start(&p, mac, 1000, 1700000000, 0), 0);
+	assert_int_equal(cp_prov_status(&p)->state, CP_PROV_DHCP);
+}
+
+/* Stack ipv6: no DHCPv4 at all; the IA_NA address /128 (RFC 5942);
+ * DAD said not run (no probe); the file is 33 on 32's first address
+ * (spec 000 8.1.3); eUE-24 to 34's first server. */
+static void
+test_v6_pass(void **state)
+{
+	const struct cp_prov_status *st = cp_prov_status(&p);
+
+	(void)state;
+	setup6(ESG_PROV_STACK_IPV6, &fake);
+	to_bound6();
+	assert_int_equal(io.n_sent, 0); /* no DHCPv4 */
+	assert_true(p.dhcp6.state == CP_DHCP6_BOUND);
+	assert_int_equal(io.n_add6, 1);
+	assert_true(same6(&io.addr6, "2001:db8:2::100"));
+	assert_int_equal(io.plen6, 128);
+	assert_true(st->have_lease6);
+	assert_int_equal(st->n_dns6, 1);
+	assert_true(same6(&st->dns6[0], "2001:db8:2::53"));
+	assert_string_equal(st->fqdn, "esg1.example.net.");
+	assert_int_equal(st->state, CP_PROV_CONFIG);
+	assert_int_equal(io.n_fetch, 1);
+	assert_int_equal(io.fetch_srv.family, AF_INET6);
+	assert_true(same6(&io.fetch_srv.u.v6, "2001:db8:2::69"));
+	assert_string_equal(io.fetch_file, "esg-v6.cfg");
+	cp_prov_fetch_done(&p, 0, good_file, sizeof(good_file), 0, NULL,
+			   1704164645);
+	assert_int_equal(st->state, CP_PROV_DONE);
+	assert_int_equal(io.n_syslog, 1);
+	assert_int_equal(io.syslog_srv.family, AF_INET6);
+	assert_true(same6(&io.syslog_srv.u.v6, "2001:db8:2::514"));
+	assert_non_null(strstr(io.syslog_text, "status=\"pass\""));
+	/* a new dataplane epoch gets the address again */
+	cp_prov_reapply(&p);
+	assert_int_equal(io.n_add6, 2);
+	/* RFC 8415 18.2.7: RELEASE at stop, the address removed */
+	cp_prov_stop(&p);
+	assert_int_equal(io.last6.type, ESG_DHCP6_RELEASE);
+	assert_int_equal(io.n_del6, 1);
+	assert_int_equal(cp_prov_next_ms(&p), 0);
+}
+
+/* The configured on-link prefix length (ipv6_prefix_len). */
+static void
+test_v6_prefix_len(void **state)
 {
 	(void)state;
 	setup(ESG_PROV_DHCP);
 	conf.stack = ESG_PROV_STACK_IPV6;
-	assert_int_equal(cp_prov_start(&p, mac, 0, 0, 0), 0);
-	assert_int_equal(cp_prov_status(&p)->state, CP_PROV_FAILED);
-	assert_int_equal(io.n_sent, 0);
-	assert_int_equal(io.n_syslog, 0); /* no server known */
+	conf.ipv6_prefix_len = 64;
+	cp_prov_init(&p, &conf, &fake, NULL);
+	assert_int_equal(cp_prov_start(&p, mac, 1000, 1700000000, 0), 0);
+	to_bound6();
+	assert_int_equal(io.plen6, 64);
+}
+
+/* spec 001 6.2.1.2: an ADVERTISE offering a link-local address is
+ * rejected (counted), the client keeps soliciting; a good one is taken. */
+static void
+test_v6_linklocal(void **state)
+{
+	struct esg_dhcp6_msg m;
+	uint64_t t;
+
+	(void)state;
+	setup6(ESG_PROV_STACK_IPV6, &fake);
+	t = until6(ESG_DHCP6_SOLICIT, 0);
+	m = srv6(ESG_DHCP6_ADVERTISE, "fe80::1234", "2001:db8:2::53",
+		 "2001:db8:2::514");
+	assert_int_equal(deliver6(&m, t + 10), EADDRNOTAVAIL);
+	assert_int_equal(p.dhcp6.n_linklocal, 1);
+	assert_int_equal(io.last6.type, ESG_DHCP6_SOLICIT);
+	t = until6(ESG_DHCP6_SOLICIT, t); /* retransmitted */
+	assert_int_equal(deliver6(&m, t + 10), EADDRNOTAVAIL);
+	assert_int_equal(p.dhcp6.n_linklocal, 2);
+	assert_int_equal(io.n_add6, 0);
+	m = srv6(ESG_DHCP6_ADVERTISE, "2001:db8:2::100", "2001:db8:2::53",
+		 "2001:db8:2::514");
+	assert_int_equal(deliver6(&m, t + 20), 0);
+	assert_int_equal(io.last6.type, ESG_DHCP6_REQUEST);
+}
+
+/* 6.3.5 on renewal: new DNS and syslog servers are used at once without
+ * reinitializing; another address restarts from eUE-1. */
+static void
+test_v6_renewal(void **state)
+{
+	const struct cp_prov_status *st = cp_prov_status(&p);
+	struct esg_dhcp6_msg m;
+	uint64_t t;
+
+	(void)state;
+	setup6(ESG_PROV_STACK_IPV6, &fake);
+	t = to_bound6();
+	cp_prov_fetch_done(&p, 0, good_file, sizeof(good_file), 0, NULL, 0);
+	assert_int_equal(st->state, CP_PROV_DONE);
+	t = until6(ESG_DHCP6_RENEW, t); /* T1 */
+	/* 6.3.5: the last FQDN in the RENEW */
+	assert_string_equal(io.last6.fqdn, "esg1.example.net.");
+	m = srv6(ESG_DHCP6_REPLY, "2001:db8:2::100", "2001:db8:2::54",
+		 "2001:db8:2::515");
+	assert_int_equal(deliver6(&m, t + 10), 0);
+	assert_true(same6(&st->dns6[0], "2001:db8:2::54"));
+	assert_true(same6(&st->syslog.u.v6, "2001:db8:2::515"));
+	assert_int_equal(st->state, CP_PROV_DONE); /* not reinitialized */
+	assert_int_equal(io.n_del6, 0);
+	assert_int_equal(io.n_fetch, 1);
+	/* the next RENEW gets another address: restart (eUE-1) */
+	t = until6(ESG_DHCP6_RENEW, t + 10);
+	m = srv6(ESG_DHCP6_REPLY, "2001:db8:2::101", "2001:db8:2::54",
+		 "2001:db8:2::515");
+	assert_int_equal(deliver6(&m, t + 10), 0);
+	assert_int_equal(io.n_del6, 1);
+	assert_true(same6(&io.addr6, "2001:db8:2::100"));
+	assert_false(st->have_lease6);
+	assert_int_equal(st->state, CP_PROV_DHCP);
+	until6(ESG_DHCP6_SOLICIT, t + 10);
+}
+
+/* DAD through the dataplane's probe: nothing until its answer; in use
+ * -> DECLINE (RFC 8415 18.2.8), free -> bound. */
+static void
+test_v6_probe(void **state)
+{
+	const struct cp_prov_status *st = cp_prov_status(&p);
+	uint64_t t;
+
+	(void)state;
+	setup6(ESG_PROV_STACK_IPV6, &fake_probe);
+	t = to_bound6();
+	assert_int_equal(io.n_probe, 1);
+	assert_int_equal(io.probe_family, AF_INET6);
+	assert_int_equal(io.n_add6, 0);
+	assert_false(st->have_lease6);
+	assert_int_equal(cp_prov_probe_result(&p, AF_INET, false, t, 0, 0),
+			 EALREADY);
+	assert_int_equal(
+		cp_prov_probe_result(&p, AF_INET6, true, t + 1000, 0, 0), 0);
+	assert_int_equal(io.last6.type, ESG_DHCP6_DECLINE);
+	assert_int_equal(io.n_add6, 0);
+	assert_int_equal(
+		cp_prov_probe_result(&p, AF_INET6, false, t + 1000, 0, 0),
+		EALREADY);
+	/* the DECLINE goes unanswered; SOLICIT again, then a free address */
+	t = until6(ESG_DHCP6_SOLICIT, t + 1000);
+	t = to_bound6();
+	assert_int_equal(io.n_probe, 2);
+	assert_int_equal(cp_prov_probe_result(&p, AF_INET6, false, t, 0, 0), 0);
+	assert_int_equal(io.n_add6, 1);
+	assert_int_equal(st->state, CP_PROV_CONFIG);
+}
+
+/* Dual stack: both clients; each address applied; the file and syslog
+ * from the IPv6 lease (default management family, spec 001 6.3.2.1
+ * Table 4), or from the IPv4 one when configured so (spec 000 8.1.3). */
+static void
+test_dual(void **state)
+{
+	const struct cp_prov_status *st = cp_prov_status(&p);
+	uint64_t t;
+
+	(void)state;
+	setup(ESG_PROV_DHCP);
+	conf.stack = ESG_PROV_STACK_DUAL;
+	cp_prov_init(&p, &conf, &fake, NULL);
+	to_bound4_dual(); /* both clients' timers run */
+	assert_int_equal(io.n_add, 1);
+	assert_int_equal(io.n_fetch, 0); /* the IPv6 lease decides */
+	assert_int_equal(st->state, CP_PROV_DHCP);
+	t = to_bound6();
+	assert_int_equal(io.n_add6, 1);
+	assert_int_equal(io.n_fetch, 1);
+	assert_int_equal(io.fetch_srv.family, AF_INET6);
+	assert_string_equal(io.fetch_file, "esg-v6.cfg");
+	cp_prov_fetch_done(&p, 0, good_file, sizeof(good_file), 0, NULL, 0);
+	assert_int_equal(io.syslog_srv.family, AF_INET6);
+	assert_true(st->have_lease && st->have_lease6);
+	(void)t;
+	cp_prov_stop(&p);
+	assert_int_equal(io.n_del, 1);
+	assert_int_equal(io.n_del6, 1);
+	assert_int_equal(io.last.type, ESG_DHCP4_RELEASE);
+	assert_int_equal(io.last6.type, ESG_DHCP6_RELEASE);
+
+	/* management family IPv4: siaddr/file and option 7 */
+	setup(ESG_PROV_DHCP);
+	conf.stack = ESG_PROV_STACK_DUAL;
+	conf.mgmt_family = AF_INET;
+	cp_prov_init(&p, &conf, &fake, NULL);
+	to_bound4_dual();
+	assert_int_equal(io.n_fetch, 1);
+	assert_int_equal(io.fetch_srv.family, AF_INET);
+	assert_string_equal(io.fetch_file, "esg.cfg");
+	to_bound6();
+	assert_int_equal(io.n_add6, 1);
+	assert_int_equal(io.n_fetch, 1); /* not again */
+	cp_prov_fetch_done(&p, 0, good_file, sizeof(good_file), 0, NULL, 0);
+	assert_int_equal(io.syslog_srv.family, AF_INET);
 }
 
 int
@@ -455,7 +839,12 @@ main(void)
 		cmocka_unit_test(test_static),
 		cmocka_unit_test(test_renew_and_loss),
 		cmocka_unit_test(test_release),
-		cmocka_unit_test(test_ipv6_not_wired),
+		cmocka_unit_test(test_v6_pass),
+		cmocka_unit_test(test_v6_prefix_len),
+		cmocka_unit_test(test_v6_linklocal),
+		cmocka_unit_test(test_v6_renewal),
+		cmocka_unit_test(test_v6_probe),
+		cmocka_unit_test(test_dual),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
