@@ -20,6 +20,7 @@
 #include "cp_dp.h"
 #include "cp_log.h"
 #include "cp_state.h"
+#include "cp_status.h"
 #include "dp_shm.h"
 #include "esg_conf.h"
 #include "media/cp_leg.h"
@@ -53,6 +54,7 @@ struct cp {
 	struct cp_cac *cac;	   /* call admission */
 	struct cp_b2bua *b2bua;	   /* calls */
 	struct cp_prov_run *prov;  /* WAN provisioning (docs/provisioning.md) */
+	struct cp_status *status;  /* the document esgctl reads */
 	struct tmr poll;
 	int exit_code;
 };
@@ -220,6 +222,27 @@ b2bua_start(struct cp *cp)
 	return cp_reg_start(cp->reg);
 }
 
+/* The status document for esgctl (docs/esgctl.md): not being able to
+ * write it costs the operator a view, not the calls. */
+static void
+status_start(struct cp *cp)
+{
+	struct cp_status_src src = {
+		.conf = &cp->conf,
+		.sip = cp->sip,
+		.guard = cp->guard,
+		.reg = cp->reg,
+		.cac = cp->cac,
+		.b2bua = cp->b2bua,
+		.prov = cp->prov != NULL ? cp_prov_run_prov(cp->prov) : NULL,
+	};
+	int err = cp_status_alloc(&cp->status, &src);
+
+	if (err)
+		cp_warn("status file: %s (esgctl sip/calls/prov unavailable)",
+			strerror(err));
+}
+
 static int
 dp_start(struct cp *cp)
 {
@@ -294,6 +317,7 @@ run(struct cp *cp)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;
 	(void)sigaction(SIGHUP, &sa, NULL);
+	status_start(cp);
 	tmr_start(&cp->poll, 0, poll_h, cp);
 	cp_notice("started (instance %s, %u interfaces, SIP port %u)",
 		  cp->conf.instance, cp->conf.nb_ifaces, cp->conf.cp.sip_port);
@@ -315,6 +339,7 @@ run(struct cp *cp)
 		cp_sipguard_log_counters(cp->guard);
 	cp_prov_run_stop(cp->prov); /* RELEASE while the link is up */
 out:
+	cp->status = mem_deref(cp->status); /* removes the file */
 	tmr_cancel(&cp->poll);
 	/* Legs stay in the dataplane: media flows on until the next control
 	 * plane takes over (the table sends nothing once closed, so the

@@ -87,6 +87,32 @@ const struct cp_b2bua_counters *cp_b2bua_counters(const struct cp_b2bua *b);
 const char *cp_b2bua_end_str(enum cp_b2bua_end e);
 void cp_b2bua_log_counters(const struct cp_b2bua *b);
 
+/* Read-only views for the status document (cp_status.h, esgctl). */
+#define CP_B2BUA_INFO_LEGS 16 /* >= 2 sides x CP_CMEDIA_MAX streams */
+struct cp_b2bua_call_info {
+	uint64_t id;
+	unsigned int tenant;
+	bool incoming;	    /* side A (the caller) is the operator's */
+	const char *state;  /* "calling", "connected", "ended" */
+	const char *user_a; /* the caller's number */
+	const char *user_b; /* the number called */
+	int af_a, af_b;	    /* each side's signalling family */
+	uint64_t start_ms;  /* tmr_jiffies() of the INVITE */
+	uint64_t answer_ms; /* of the 2xx; 0: not answered */
+	unsigned int nb_legs;
+	uint32_t legs[CP_B2BUA_INFO_LEGS]; /* media leg ids, A then B */
+};
+/* true stops the walk. The info's strings live until the next event. */
+typedef bool(cp_b2bua_call_h)(const struct cp_b2bua_call_info *ci, void *arg);
+/* Walk the live calls, oldest first; returns how many were visited. */
+unsigned int cp_b2bua_calls_apply(const struct cp_b2bua *b, cp_b2bua_call_h *h,
+				  void *arg);
+struct cp_dlg_counters;
+/* The dialog socks' counters summed over the interfaces into *sum;
+ * returns the live dialogs. */
+uint32_t cp_b2bua_dlg_counters(const struct cp_b2bua *b,
+			       struct cp_dlg_counters *sum);
+
 /*
  * The response the B2BUA sends to side A for a final response scode of
  * side B (err != 0: no response at all). Mapping in docs/b2bua.md "Error

@@ -164,6 +164,20 @@ const struct cp_reg_ka_status *cp_reg_ka_status(const struct cp_reg *reg);
 const struct cp_reg_counters *cp_reg_counters(const struct cp_reg *reg);
 const char *cp_reg_state_str(enum cp_reg_state state);
 const char *cp_reg_ka_state_str(enum cp_reg_ka_state state);
+/* Read-only view of one binding (cp_status.h, esgctl). */
+struct cp_reg_binding {
+	unsigned int tenant;
+	const char *user;		/* the AOR user */
+	bool per_user;			/* relayed to the operator */
+	bool live;			/* per-user: the operator holds it */
+	const struct cp_reg_contact *c; /* where the user is reached */
+};
+/* true stops the walk. */
+typedef bool(cp_reg_binding_h)(const struct cp_reg_binding *bi, void *arg);
+/* Walk the LAN registrar's bindings, then the per-user ones; returns
+ * how many were visited. */
+unsigned int cp_reg_bindings_apply(const struct cp_reg *reg,
+				   cp_reg_binding_h *h, void *arg);
 /* One log line per tenant, one for the keep-alive, one of counters. */
 void cp_reg_log_status(const struct cp_reg *reg);
 

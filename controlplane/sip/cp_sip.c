@@ -221,6 +221,17 @@ cp_sip_bound(const struct cp_sip *cs)
 	return n;
 }
 
+int
+cp_sip_listener(const struct cp_sip *cs, unsigned int i, struct sa *addr,
+		bool *bound)
+{
+	if (cs == NULL || i >= cs->nb)
+		return ENOENT;
+	*addr = cs->b[i].addr;
+	*bound = cs->b[i].bound;
+	return 0;
+}
+
 const struct cp_sip_counters *
 cp_sip_counters(const struct cp_sip *cs)
 {

@@ -62,6 +62,10 @@ struct sip *cp_sip_stack(const struct cp_sip *cs);
 struct sip *cp_sip_stack_of(const struct cp_sip *cs, unsigned int group);
 /* How many of the addresses are bound. */
 unsigned int cp_sip_bound(const struct cp_sip *cs);
+/* Address i of the listener (with the port) and whether it is bound;
+ * ENOENT past the last (esgctl sip). */
+int cp_sip_listener(const struct cp_sip *cs, unsigned int i, struct sa *addr,
+		    bool *bound);
 const struct cp_sip_counters *cp_sip_counters(const struct cp_sip *cs);
 void cp_sip_log_counters(const struct cp_sip *cs);
 

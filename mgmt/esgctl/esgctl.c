@@ -3,8 +3,10 @@
  * esgctl: command-line tool of esg (docs/esgctl.md).
  *   esgctl [-c CONF.json | --instance NAME] stats [--json]
  *   esgctl [-c CONF.json | --instance NAME] legs [--json] [--all] [ID...]
+ *   esgctl [-c CONF.json | --instance NAME] sip|calls|prov [--json] [--all]
  *   esgctl version | --help
- * Exit codes: 0 ok, 1 dataplane not running (or unusable), 2 usage.
+ * Exit codes: 0 ok, 1 dataplane / control plane not running (or
+ * unusable), 2 usage.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -37,8 +39,20 @@ usage(FILE *f)
 		"drops\n"
 		"                       (--all: deleted legs' last figures "
 		"too)\n"
+		"  sip [--json]         SIP listeners, trunk registration per "
+		"tenant,\n"
+		"                       keep-alive, call and admission "
+		"counters\n"
+		"  calls [--json] [--all]\n"
+		"                       live calls (text: the first %d "
+		"without --all)\n"
+		"  prov [--json]        WAN provisioning state, lease, "
+		"servers, file\n"
 		"  version              versions of esgctl and the contract\n"
-		"exit codes: 0 ok, 1 dataplane not running, 2 usage error\n");
+		"exit codes: 0 ok, 1 dataplane (stats, legs) or control plane "
+		"(sip,\n"
+		"calls, prov) not running, 2 usage error\n",
+		ESGCTL_CP_CALLS_SHOWN);
 }
 
 /* Exit code of a failed attach, with its message. */
@@ -192,6 +206,75 @@ cmd_legs(const char *instance, int argc, char **argv)
 	return rc;
 }
 
+/* sip, calls, prov: the control plane's status document. */
+static int
+cmd_cp(const char *instance, const char *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"all", no_argument, NULL, 'a'},
+		{NULL, 0, NULL, 0},
+	};
+	static const char *const sip_keys[] = {"sip", "registration", NULL};
+	static const char *const calls_keys[] = {"calls", NULL};
+	static const char *const prov_keys[] = {"provisioning", NULL};
+	bool json = false, all = false, is_calls = strcmp(cmd, "calls") == 0;
+	int64_t now = esgctl_wall_ms();
+	json_t *doc = NULL, *out;
+	char why[256] = "";
+	int o, err, rc = ESGCTL_OK;
+
+	optind = 1;
+	while ((o = getopt_long(argc, argv, is_calls ? "ja" : "j", opts,
+				NULL)) != -1) {
+		if (o == 'j') {
+			json = true;
+		} else if (o == 'a' && is_calls) {
+			all = true;
+		} else {
+			usage(stderr);
+			return ESGCTL_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return ESGCTL_USAGE;
+	}
+	err = esgctl_cp_load(instance, now, &doc, why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "esgctl: control plane %s (instance %s): %s\n",
+			err == -EPROTO ? "status unreadable" : "not running",
+			instance, why);
+		return ESGCTL_NOT_RUNNING;
+	}
+	if (json) {
+		out = esgctl_cp_json(doc,
+				     is_calls		       ? calls_keys
+				     : strcmp(cmd, "sip") == 0 ? sip_keys
+							       : prov_keys,
+				     now);
+		if (out == NULL ||
+		    json_dumpf(out, stdout,
+			       JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+			rc = ESGCTL_NOT_RUNNING;
+		else
+			fputc('\n', stdout);
+		json_decref(out);
+	} else if (is_calls) {
+		esgctl_cp_calls_print(stdout, doc, all);
+	} else if (strcmp(cmd, "sip") == 0) {
+		esgctl_cp_sip_print(stdout, doc, now);
+	} else {
+		esgctl_cp_prov_print(stdout, doc);
+	}
+	json_decref(doc);
+	if (rc == ESGCTL_OK && fflush(stdout) != 0)
+		rc = ESGCTL_NOT_RUNNING;
+	if (rc != ESGCTL_OK)
+		fprintf(stderr, "esgctl: cannot write the output\n");
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -237,7 +320,9 @@ main(int argc, char **argv)
 		usage(stdout);
 		return ESGCTL_OK;
 	}
-	if (strcmp(cmd, "stats") != 0 && strcmp(cmd, "legs") != 0) {
+	if (strcmp(cmd, "stats") != 0 && strcmp(cmd, "legs") != 0 &&
+	    strcmp(cmd, "sip") != 0 && strcmp(cmd, "calls") != 0 &&
+	    strcmp(cmd, "prov") != 0) {
 		fprintf(stderr, "esgctl: unknown command '%s'\n", cmd);
 		usage(stderr);
 		return ESGCTL_USAGE;
@@ -256,6 +341,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "esgctl: bad instance name '%s'\n", instance);
 		return ESGCTL_USAGE;
 	}
+	if (strcmp(cmd, "sip") == 0 || strcmp(cmd, "calls") == 0 ||
+	    strcmp(cmd, "prov") == 0)
+		return cmd_cp(instance, cmd, argc - optind, argv + optind);
 	if (strcmp(cmd, "legs") == 0)
 		return cmd_legs(instance, argc - optind, argv + optind);
 	return cmd_stats(instance, argc - optind, argv + optind);

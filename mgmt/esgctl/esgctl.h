@@ -84,4 +84,27 @@ int esgctl_legs_show(FILE *f, const struct esgctl_snap *s,
 		     const struct dp_leg_stats *legs, uint32_t count,
 		     const struct esgctl_legs_opts *o, uint64_t now_ns);
 
+/* The control plane's status document (esgctl_cp.c): sip, calls, prov. */
+#define ESGCTL_CP_STALE_MS 5000	 /* older: the writer stopped */
+#define ESGCTL_CP_CALLS_SHOWN 50 /* text rows without --all */
+
+/* /dev/shm/esg.<instance>.cp.json; -EINVAL for a bad name. */
+int esgctl_cp_path(const char *instance, char *buf, size_t len);
+int64_t esgctl_wall_ms(void);
+/*
+ * Load and check the document: 0 with *docp; -ENOENT (no file: not
+ * running), -ESRCH (its writer is gone), -ESTALE (older than
+ * ESGCTL_CP_STALE_MS at now_ms, UTC), -EPROTO (not a document of this
+ * version); why says it.
+ */
+int esgctl_cp_load(const char *instance, int64_t now_ms, json_t **docp,
+		   char *why, size_t whylen);
+/* {"controlplane": {pid, written_ms, age_ms}, key: doc's section, ...}
+ * for the NULL-terminated keys. */
+json_t *esgctl_cp_json(const json_t *doc, const char *const *keys,
+		       int64_t now_ms);
+void esgctl_cp_sip_print(FILE *f, const json_t *doc, int64_t now_ms);
+void esgctl_cp_calls_print(FILE *f, const json_t *doc, bool all);
+void esgctl_cp_prov_print(FILE *f, const json_t *doc);
+
 #endif
