@@ -345,6 +345,38 @@ check "topology hiding: no WAN address in any SIP message alice received" \
 check "topology hiding: no WAN address in any SIP message carol received" \
 	leak "$(sip_lab_ua_dir carol)/log" '198\.51\.100\.|2001:db8:2:'
 
+# --- esgctl sip / calls: the control plane's status document (docs/esgctl.md) ---
+# Rewritten every second: each wait is bounded at 3 s.
+echo "== esgctl sip / calls during a call: alice -> bob"
+cp_json() { "$LAB_CTL_BIN" --instance "$LAB_INSTANCE" "$1" --json; }
+cp_sip_ok() {
+	cp_json sip | jq -e '.registration.tenants[0].state == "registered" and
+		.registration.keepalive.state != "down" and .sip.bound >= 1' >/dev/null
+}
+cp_no_call() { cp_json calls | jq -e '.calls.total == 0 and (.calls.list | length) == 0' >/dev/null; }
+cp_one_call() {
+	cp_json calls | jq -e '.calls.total == 1 and (.calls.list | length) == 1 and
+		(.calls.list[0] | .state == "connected" and .direction == "out" and
+		.family_a == "ipv4" and .family_b == "ipv6" and (.legs | length) == 2)' >/dev/null
+}
+check "esgctl sip: trunk registered, keep-alive not down, listeners bound" \
+	lab_wait_for 3 "status document" cp_sip_ok
+check "esgctl calls: no call before" lab_wait_for 3 "no call" cp_no_call
+sip_lab_ua_mark alice
+sip_lab_ua_mark bob
+if check "alice dials bob" sip_lab_ua_cmd alice dial "sip:$BOB@$ESG_L4" &&
+	check "alice: CALL_ESTABLISHED" sip_lab_ua_wait alice CALL_ESTABLISHED 15; then
+	check "esgctl calls: one connected call, out, ipv4 -> ipv6, 2 legs" \
+		lab_wait_for 3 "one call" cp_one_call
+	cp_json calls | jq -c '.calls.list[]' | sed 's/^/   /'
+	check "alice hangs up" sip_lab_ua_cmd alice hangup
+	check "bob: CALL_CLOSED" sip_lab_ua_wait bob CALL_CLOSED 5
+	check "esgctl calls: no call after" lab_wait_for 3 "no call" cp_no_call
+else
+	skip_rest "esgctl during a call"
+	sip_lab_ua_cmd alice hangup >/dev/null 2>&1
+fi
+
 check "esg-controlplane still running" lab_alive "$LAB_CP_PID"
 for u in alice carol bob; do sip_lab_ua_down "$u"; done
 lab_stop_controlplane
