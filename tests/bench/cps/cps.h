@@ -155,6 +155,8 @@ struct cps {
 	struct sip *uas_sip;
 	struct sipsess_sock *uac_sock;
 	struct sipsess_sock *uas_sock;
+	struct sip_lsnr *uac_lsnr; /* catches the socket buffer probe */
+	struct sip_lsnr *uas_lsnr;
 	struct sa uac_laddr; /* as bound (the port may have been 0) */
 	struct sa uas_laddr;
 	struct sa target;

@@ -44,6 +44,8 @@
 #   --concurrent N      calls held at once in (b) (default 20000; 0 = skip
 #                       (b)); capped by the media port pairs per side
 #   --conc-rate R       calls/s while building up (b) (default 500)
+#   --settle S          seconds held before the memory is read (default
+#                       40: after 64*T1 the set-up's transactions are gone)
 #   --runs K            repeat everything K times, fresh lab each time
 #                       (default 1); the summary shows min and median
 #   --cp-cpu N          CPU for esg-controplane (default 1); everything
@@ -73,6 +75,7 @@ PORTS=tap
 JSON=
 KEEP=0
 LOG_LEVEL=notice
+SETTLE=40
 # Media ports of the ESG, one RTP/RTCP pair per call on each side.
 MEDIA_MIN=10000
 MEDIA_MAX=65535
@@ -93,13 +96,14 @@ while [ $# -gt 0 ]; do
 	--ports) PORTS=$2 ;;
 	--json) JSON=$2 ;;
 	--log-level) LOG_LEVEL=$2 ;;
+	--settle) SETTLE=$2 ;;
 	--keep) KEEP=1 && shift && continue ;;
 	-h | --help) usage ;;
 	*) echo "unknown option $1" >&2 && usage ;;
 	esac
 	shift 2 || usage
 done
-for v in STEP_SECS CONC CONC_RATE RUNS CP_CPU; do
+for v in STEP_SECS CONC CONC_RATE RUNS CP_CPU SETTLE; do
 	[[ ${!v} =~ ^[0-9]+$ ]] || { echo "--${v,,}: a whole number" >&2; usage; }
 done
 for r in $RATES; do
@@ -168,6 +172,29 @@ lab_config() {
 cp_ticks() { awk '{print $14 + $15}' "/proc/$LAB_CP_PID/stat"; }
 cp_rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$LAB_CP_PID/status"; }
 cp_priv_kb() { awk '/^Private_Dirty:/ {print $2}' "/proc/$LAB_CP_PID/smaps_rollup"; }
+# Bytes of heap in use (malloc's own count, glibc malloc_stats() called
+# in esg-controlplane through gdb: "in use bytes" of all arenas, mmap'd
+# chunks included). VmRSS keeps pages malloc has freed but not returned
+# (the ramp's calls), so the heap is the exact figure; null without gdb.
+cp_heap_b() {
+	local log=$LAB_DIR/controlplane.log n
+	command -v gdb >/dev/null || { echo null; return; }
+	gdb -p "$LAB_CP_PID" -batch -nx -ex 'call (void)malloc_stats()' \
+		-ex detach >/dev/null 2>&1 </dev/null || { echo null; return; }
+	sleep 0.2
+	n=$(grep -a 'in use bytes' "$log" | tail -1 | awk '{print $NF}')
+	[[ $n =~ ^[0-9]+$ ]] || n=null
+	echo "$n"
+}
+# esg-controlplane's CPU without calls (its pollers and timers), as a
+# fraction of one CPU over 5 s: subtracted from the steps' CPU per call.
+cp_idle_frac() {
+	local c0 c1
+	c0=$(cp_ticks)
+	sleep 5
+	c1=$(cp_ticks)
+	awk -v t=$((c1 - c0)) -v h="$TICK" 'BEGIN {print t / h / 5}'
+}
 # Legs in use in the dataplane: `esgctl legs --json` is one object whose
 # "in_use" counts the slots in use (docs/esgctl.md); its "legs" array is
 # not read (it would list every leg).
@@ -193,9 +220,24 @@ cps_cmd() {
 }
 cps() { "${CPS_CMD[@]}" "$@"; }
 
+# UDP datagrams dropped for a full receive buffer in each namespace
+# (RcvbufErrors of /proc/net/snmp): {"lan": N, "esg": N, "wan": N}. Read
+# before and after each step: where packets were lost, if any.
+udp_drops() {
+	local ns out='{' sep=''
+	for ns in lan esg wan; do
+		local v name=LAB_NS_${ns^^}
+		v=$(ip netns exec "${!name}" awk '/^Udp:/ && $2 ~ /^[0-9]+$/ {print $6}' /proc/net/snmp 2>/dev/null)
+		out+="$sep\"$ns\": ${v:-null}"
+		sep=', '
+	done
+	echo "$out}"
+}
+
 # One ramp step: prints a JSON line.
 ramp_step() {
-	local rate=$1 out=$LAB_DIR/step-$1.json t0 t1 c0 c1 secs
+	local rate=$1 out=$LAB_DIR/step-$1.json t0 t1 c0 c1 secs d0 d1
+	d0=$(udp_drops)
 	c0=$(cp_ticks)
 	t0=$(date +%s.%N)
 	cps --rate "$rate" --duration "$STEP_SECS" --hold 0 --quiet \
@@ -203,24 +245,34 @@ ramp_step() {
 		--label "ramp $rate/s" >"$LAB_DIR/step-$rate.txt" 2>&1
 	t1=$(date +%s.%N)
 	c1=$(cp_ticks)
+	d1=$(udp_drops)
 	[ -s "$out" ] || { lab_tail "$LAB_DIR/step-$rate.txt"; return 1; }
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
 	jq -c --argjson rate "$rate" --argjson ticks $((c1 - c0)) \
 		--argjson tck "$TICK" --argjson secs "$secs" \
+		--argjson idle "$CP_IDLE" --argjson d0 "$d0" --argjson d1 "$d1" \
 		'{rate: $rate, zero_failures, answered_per_s, setup_p50_ms,
 		  setup_p95_ms, setup_p99_ms, counters,
 		  cp_cpu_s: ($ticks / $tck), wall_s: $secs,
 		  cp_cpu_pct: (100 * $ticks / $tck / $secs),
 		  cp_cpu_us_per_call: (if .counters.answered > 0 then
-			1e6 * $ticks / $tck / .counters.answered else null end)}' "$out"
+			1e6 * $ticks / $tck / .counters.answered else null end),
+		  cp_idle_pct: (100 * $idle),
+		  udp_rcvbuf_drops: ($d1 | with_entries(.value -= $d0[.key])),
+		  cp_cpu_us_per_call_net: (if .counters.answered > 0 then
+			1e6 * ($ticks / $tck - $idle * $secs) /
+			.counters.answered else null end)}' "$out"
 }
 
 # (b): build up, measure, release. Prints a JSON line.
 concurrency() {
 	local st=$LAB_DIR/conc-status.json out=$LAB_DIR/conc.json pid
 	local rss0 priv0 rss1 priv1 rss2 priv2 legs1 legs2 cur end
-	sleep 2
-	rss0=$(cp_rss_kb) priv0=$(cp_priv_kb)
+	local heap0 heap1 heap2 cb0 cpu1
+	# the ramp's transactions go first (64*T1), as for the reading below
+	sleep "$SETTLE"
+	rss0=$(cp_rss_kb) priv0=$(cp_priv_kb) heap0=$(cp_heap_b)
+	cb0=$(cp_ticks)
 	"${CPS_CMD[@]}" --rate "$CONC_RATE" --calls "$CONC" --hold-forever \
 		--quiet --hash 65536 --setup-timeout 16000 --drain 20000 \
 		--status "$st" --json "$out" --label "concurrency $CONC" \
@@ -236,11 +288,18 @@ concurrency() {
 			break
 		fi
 	done
+	cpu1=$(awk -v t=$(($(cp_ticks) - cb0)) -v h="$TICK" 'BEGIN {print t / h}')
 	sleep 2
+	log "plateau: $(jq '.counters.current' "$st") calls up; esg-controlplane VmRSS $(cp_rss_kb) kB, heap in use $(cp_heap_b) B; waiting $SETTLE s"
+	# What only the set-up needs goes after 64*T1 = 32 s (RFC 3261:
+	# finished transactions, an INVITE kept for late forks' 2xx): the
+	# memory of a held call is read after that.
+	sleep "$SETTLE"
 	rss1=$(cp_rss_kb) priv1=$(cp_priv_kb) legs1=$(legs_count)
+	heap1=$(cp_heap_b)
 	cur=$(jq '.counters.current' "$st" 2>/dev/null)
 	cur=${cur:-0}
-	log "plateau: $cur calls up; esg-controlplane VmRSS $rss0 -> $rss1 kB, Private_Dirty $priv0 -> $priv1 kB; legs $legs1"
+	log "held: $cur calls up; esg-controlplane VmRSS $rss0 -> $rss1 kB, Private_Dirty $priv0 -> $priv1 kB, heap in use $heap0 -> $heap1 B; legs $legs1"
 	kill -USR1 $pid 2>/dev/null
 	end=$((SECONDS + CONC / CONC_RATE + 60))
 	while [ $SECONDS -lt $end ] && kill -0 $pid 2>/dev/null; do
@@ -250,16 +309,24 @@ concurrency() {
 	wait $pid
 	sleep 2
 	rss2=$(cp_rss_kb) priv2=$(cp_priv_kb) legs2=$(legs_count)
+	heap2=$(cp_heap_b)
 	[ -s "$out" ] || { lab_tail "$LAB_DIR/conc.txt"; return 1; }
 	jq -c --argjson n "$cur" --argjson rss0 "$rss0" --argjson rss1 "$rss1" \
 		--argjson rss2 "$rss2" --argjson priv0 "$priv0" \
 		--argjson priv1 "$priv1" --argjson priv2 "$priv2" \
 		--argjson legs1 "$legs1" --argjson legs2 "$legs2" \
+		--argjson heap0 "$heap0" --argjson heap1 "$heap1" \
+		--argjson heap2 "$heap2" --argjson cpu1 "$cpu1" \
 		'{target: .counters.attempted, concurrent: $n, zero_failures,
 		  counters, setup_p99_ms,
 		  vmrss_kb: [$rss0, $rss1, $rss2],
 		  private_dirty_kb: [$priv0, $priv1, $priv2],
 		  legs: [$legs1, $legs2],
+		  heap_in_use_b: [$heap0, $heap1, $heap2],
+		  heap_per_call_b: (if $n > 0 and $heap0 != null and $heap1 != null
+			then ($heap1 - $heap0) / $n else null end),
+		  cp_cpu_build_up_us_per_call: (if $n > 0 then 1e6 * $cpu1 / $n
+			else null end),
 		  rss_per_call_b: (if $n > 0 then ($rss1 - $rss0) * 1024 / $n else null end),
 		  private_per_call_b: (if $n > 0 then ($priv1 - $priv0) * 1024 / $n else null end)}' "$out"
 }
@@ -278,11 +345,14 @@ one_run() {
 	taskset -a -pc "$OTHER_CPUS" "$LAB_DP_PID" >/dev/null ||
 		lab_die "cannot pin esg-dataplane"
 	log "run $k: lab up (cp pid $LAB_CP_PID on CPU $CP_CPU); load $(cut -d' ' -f1-3 /proc/loadavg)"
+	sleep 1
+	CP_IDLE=$(cp_idle_frac)
+	log "  esg-controlplane idle: $(awk -v f="$CP_IDLE" 'BEGIN {printf "%.1f", 100 * f}') % of a CPU"
 	: >"$LAB_DIR/ramp.jsonl"
 	for rate in $RATES; do
 		line=$(ramp_step "$rate") || lab_die "ramp step $rate failed to run"
 		echo "$line" >>"$LAB_DIR/ramp.jsonl"
-		log "  $rate/s: $(jq -r '"\(.answered_per_s) answered/s, zero failures: \(.zero_failures), p99 \(.setup_p99_ms) ms, cp CPU \(.cp_cpu_pct | floor) %"' <<<"$line")"
+		log "  $rate/s: $(jq -r '"\(.answered_per_s) answered/s, zero failures: \(.zero_failures), p99 \(.setup_p99_ms) ms, cp CPU \(.cp_cpu_pct | floor) %, \(.cp_cpu_us_per_call_net // 0 | floor) us/call, UDP drops \(.udp_rcvbuf_drops)"' <<<"$line")"
 		jq -e '.zero_failures' <<<"$line" >/dev/null || break
 		best=$rate
 	done
