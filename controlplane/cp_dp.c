@@ -63,6 +63,8 @@ struct cp_dp {
 	void *arg;
 	cp_dp_leg_h *legh; /* media leg events */
 	void *leg_arg;
+	cp_dp_probe_h *probeh; /* ADDR_PROBED */
+	void *probe_arg;
 	struct cp_dp_counters c;
 	struct dp_shm_side_stats shm_prev; /* of earlier attaches */
 };
@@ -492,6 +494,81 @@ on_leg_evt(struct cp_dp *dp, const union dp_msg *m, uint64_t now_ns)
 		m->leg_inactive.idle_ms);
 }
 
+static int
+addr_copy(uint8_t out[16], int family, const void *addr)
+{
+	memset(out, 0, 16);
+	if (family != AF_INET && family != AF_INET6)
+		return EINVAL;
+	if (addr != NULL)
+		memcpy(out, addr, family == AF_INET ? 4 : 16);
+	return 0;
+}
+
+int
+cp_dp_if_gw(struct cp_dp *dp, uint16_t port, int family, const void *addr,
+	    uint64_t now_ns, cp_dp_result_h *resh, void *arg)
+{
+	union dp_msg m;
+	int err;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = DP_MSG_IF_GW;
+	m.if_gw.port = port;
+	m.if_gw.family = (uint8_t)family;
+	m.if_gw.clear = addr == NULL;
+	err = addr_copy(m.if_gw.addr, family, addr);
+	if (err)
+		return err;
+	return cp_dp_send(dp, &m, now_ns, resh, arg);
+}
+
+int
+cp_dp_addr_probe(struct cp_dp *dp, uint16_t port, int family, const void *addr,
+		 uint8_t probes, uint32_t interval_ms, uint32_t token,
+		 uint64_t now_ns, cp_dp_result_h *resh, void *arg)
+{
+	union dp_msg m;
+	int err;
+
+	if (addr == NULL)
+		return EINVAL;
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = DP_MSG_ADDR_PROBE;
+	m.addr_probe.port = port;
+	m.addr_probe.family = (uint8_t)family;
+	m.addr_probe.probes = probes;
+	m.addr_probe.interval_ms = interval_ms;
+	m.addr_probe.token = token;
+	err = addr_copy(m.addr_probe.addr, family, addr);
+	if (err)
+		return err;
+	return cp_dp_send(dp, &m, now_ns, resh, arg);
+}
+
+void
+cp_dp_set_probe_h(struct cp_dp *dp, cp_dp_probe_h *probeh, void *arg)
+{
+	dp->probeh = probeh;
+	dp->probe_arg = arg;
+}
+
+static void
+on_probed(struct cp_dp *dp, const union dp_msg *m, uint64_t now_ns)
+{
+	const struct dp_msg_addr_probed *p = &m->addr_probed;
+	char addr[INET6_ADDRSTRLEN] = "?", buf[16];
+
+	if (dp->probeh != NULL) {
+		dp->probeh(p, now_ns, dp->probe_arg);
+		return;
+	}
+	inet_ntop(p->family, p->addr, addr, sizeof(addr));
+	cp_info("%s: probe of %s (token %u): %s",
+		port_name(dp, p->port, buf, sizeof(buf)), addr, p->token,
+		p->conflict ? "in use" : "free");
+}
+
 static void
 dispatch(struct cp_dp *dp, const union dp_msg *m, uint64_t now_ns)
 {
@@ -517,6 +594,9 @@ dispatch(struct cp_dp *dp, const union dp_msg *m, uint64_t now_ns)
 	case DP_MSG_LEG_INACTIVE:
 		on_leg_evt(dp, m, now_ns);
 		return;
+	case DP_MSG_ADDR_PROBED:
+		on_probed(dp, m, now_ns);
+		return;
 	case DP_MSG_IF_ADDR_ADD:
 	case DP_MSG_IF_ADDR_DEL:
 	case DP_MSG_LEG_ADD:
@@ -529,7 +609,6 @@ dispatch(struct cp_dp *dp, const union dp_msg *m, uint64_t now_ns)
 	case DP_MSG_LEG_BULK_DEL:
 	case DP_MSG_IF_GW:
 	case DP_MSG_ADDR_PROBE:
-	case DP_MSG_ADDR_PROBED:
 	case DP_MSG_NONE:
 	case DP_MSG_MAX:
 		break;

@@ -77,6 +77,13 @@ typedef void(cp_dp_result_h)(const union dp_msg *cmd, int status, void *arg);
  * without a handler the link logs the event. */
 typedef void(cp_dp_leg_h)(const union dp_msg *evt, uint64_t now_ns, void *arg);
 
+/* ADDR_PROBED: the outcome of an ADDR_PROBE (cp_dp_addr_probe), already
+ * validated: port, family, addr and token as sent; conflict 1 with the
+ * other host's MAC (zero when unknown), or 0. Without a handler the link
+ * logs it. */
+typedef void(cp_dp_probe_h)(const struct dp_msg_addr_probed *evt,
+			    uint64_t now_ns, void *arg);
+
 int cp_dp_alloc(struct cp_dp **dpp, const struct cp_dp_cfg *cfg,
 		uint64_t now_ns, cp_dp_attach_h *attachh, void *arg);
 /*
@@ -97,6 +104,32 @@ int cp_dp_send(struct cp_dp *dp, union dp_msg *m, uint64_t now_ns,
 
 /* Route leg events to legh (NULL: back to logging them). */
 void cp_dp_set_leg_h(struct cp_dp *dp, cp_dp_leg_h *legh, void *arg);
+
+/*
+ * IF_GW: make addr (struct in_addr / in6_addr bytes of family) the default
+ * gateway of that family on port, or clear it with addr NULL. The RESULT
+ * (resh) is 0, -ENODEV, -EINVAL (an own address) or -EHOSTUNREACH (not
+ * on-link: IPv4 outside the interface's prefixes, IPv6 neither link-local
+ * nor inside one: add the address first). Returns what cp_dp_send does.
+ */
+int cp_dp_if_gw(struct cp_dp *dp, uint16_t port, int family, const void *addr,
+		uint64_t now_ns, cp_dp_result_h *resh, void *arg);
+/*
+ * ADDR_PROBE: ask the dataplane whether addr is in use on port's link
+ * (IPv4: RFC 5227 ARP probes; IPv6: RFC 4862 DAD), probes packets
+ * (1..DP_PROBE_NUM_MAX) interval_ms apart (DP_PROBE_IV_MIN_MS..MAX). The
+ * RESULT is 0 (accepted: one ADDR_PROBED with token follows, after
+ * probes * interval_ms or at the first conflict), -ENODEV, -EEXIST
+ * (already an own address), -EBUSY (being probed) or -ENOSPC
+ * (DP_PROBE_MAX in flight on port). A dataplane restart loses a probe:
+ * time it out (a little after probes * interval_ms).
+ */
+int cp_dp_addr_probe(struct cp_dp *dp, uint16_t port, int family,
+		     const void *addr, uint8_t probes, uint32_t interval_ms,
+		     uint32_t token, uint64_t now_ns, cp_dp_result_h *resh,
+		     void *arg);
+/* Route ADDR_PROBED events to probeh (NULL: back to logging them). */
+void cp_dp_set_probe_h(struct cp_dp *dp, cp_dp_probe_h *probeh, void *arg);
 
 enum cp_dp_state cp_dp_state(const struct cp_dp *dp);
 uint64_t cp_dp_epoch(const struct cp_dp *dp); /* 0 when not attached */

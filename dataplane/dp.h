@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_arp.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
@@ -44,11 +45,36 @@ struct dp_addrs {
 	unsigned int nb6;
 	/* The configured ones and the link-local (dp_addr_add_ll). */
 	struct dp_addr6 a6[DP_MAX_ADDRS + 1];
+	/* Default gateways: the configuration's, then IF_GW. Here, not in
+	 * struct dp_iface, so a worker resolving a relay next hop reads a
+	 * gateway and its flag from one consistent copy. */
+	bool has_gw4;
+	uint32_t gw4; /* network order */
+	bool has_gw6;
+	uint8_t gw6[16];
+	/* Addresses being probed (ADDR_PROBE, dp_probe.c): not ours yet,
+	 * but the classifier passes their ARP / NS / NA to the main lcore. */
+	unsigned int nb_probe;
+	struct dp_addr_probe {
+		uint8_t family;
+		uint8_t addr[16];
+	} probe[DP_PROBE_MAX];
+};
+
+/* One ADDR_PROBE in progress (main lcore only, dp_probe.c). */
+struct dp_probe {
+	uint8_t family; /* 0: slot free */
+	uint8_t left;	/* probes still to send */
+	uint8_t addr[16];
+	uint32_t interval_ms;
+	uint32_t token;
+	uint64_t next_ns; /* next probe; with left 0, the end */
 };
 
 struct dp_neigh_table;
 struct dp_relay;
 struct rte_ring;
+struct rte_rcu_qsbr;
 
 /* One configured interface: a port plus its kernel exception interface. */
 struct dp_iface {
@@ -71,15 +97,15 @@ struct dp_iface {
 	 * destination port in this range is media (DP_CLASS_MEDIA) */
 	uint16_t media_port_min;
 	uint16_t media_port_max;
-	bool has_gw4;
-	uint32_t gw4; /* network order */
-	bool has_gw6;
-	uint8_t gw6[16];
 	uint8_t link_up;
 	uint32_t speed_mbps;
 	int tun_ifindex; /* kernel ifindex of the exception interface */
 	/* main lcore only, except its worker-readable cache (dp_nbr_*) */
 	struct dp_neigh_table *neigh;
+	/* main lcore only: ADDR_PROBEs; probe_dirty: addrs->probe is to be
+	 * republished (a probe ended) */
+	struct dp_probe probe[DP_PROBE_MAX];
+	bool probe_dirty;
 	uint16_t nb_rxq; /* worker w polls queue w - 1 */
 	uint16_t nb_txq;
 	uint16_t main_txq; /* the main lcore's own transmit queue */
@@ -155,6 +181,8 @@ struct dp_lcore {
 	uint64_t neigh_ttl_ns;
 	uint64_t neigh_retry_ns;
 	uint32_t evt_seq;
+	/* the workers' quiescent states (dp_addrs_publish); NULL: none */
+	struct rte_rcu_qsbr *qsbr;
 	/* media relay (dataplane/relay/dp_relay.h); relay NULL: none */
 	struct dp_relay *relay;
 	struct rte_ring *exc_ring; /* to the main lcore; NULL on the main */
@@ -195,6 +223,10 @@ bool dp_addr6_is_ours(const struct dp_addrs *a, const uint8_t ip[16]);
 /* fe80::/64 with the modified EUI-64 of mac (RFC 4291 2.5.1, App. A). */
 void dp_addr6_ll_of(const struct rte_ether_addr *mac, uint8_t out[16]);
 bool dp_addr6_is_snm_ours(const struct dp_addrs *a, const uint8_t ip[16]);
+/* Addresses being probed (struct dp_addrs.probe). */
+bool dp_addr4_is_probed(const struct dp_addrs *a, uint32_t ip);
+bool dp_addr6_is_probed(const struct dp_addrs *a, const uint8_t ip[16]);
+bool dp_addr6_is_snm_probed(const struct dp_addrs *a, const uint8_t ip[16]);
 bool dp_prefix4_match(uint32_t a, uint32_t b, uint8_t plen);
 bool dp_prefix6_match(const uint8_t *a, const uint8_t *b, uint8_t plen);
 uint16_t dp_csum(const void *buf, size_t len, uint32_t sum);
@@ -254,6 +286,32 @@ enum dp_action dp_nd_input(struct dp_lcore *lc, struct dp_iface *ifc,
 			   struct rte_mbuf *m, const struct dp_pkt_info *pi);
 int dp_nd_solicit(struct dp_lcore *lc, struct dp_iface *ifc,
 		  const uint8_t target[16]);
+
+/*
+ * dp_probe.c (main lcore): ADDR_PROBE, RFC 5227 2.1.1 ARP probes and
+ * RFC 4862 5.4 duplicate address detection for an address not yet ours.
+ */
+/* 0 (first probe sent), -EEXIST, -EBUSY, -ENOSPC, -ENOMEM. */
+int dp_probe_start(struct dp_lcore *lc, struct dp_iface *ifc,
+		   const struct dp_msg_addr_probe *c);
+/* Send what is due, end what is over, republish the probed list. */
+void dp_probe_timer(struct dp_lcore *lc, struct dp_iface *ifc);
+/* An ARP on ifc (any sender / target): conflicts of the probes. */
+void dp_probe_arp(struct dp_lcore *lc, struct dp_iface *ifc,
+		  const struct rte_arp_hdr *arp);
+/* A DAD NS (source ::) for target from Ethernet source src: true when
+ * target is being probed (the NS is then consumed). */
+bool dp_probe_dad_ns(struct dp_lcore *lc, struct dp_iface *ifc,
+		     const uint8_t target[16],
+		     const struct rte_ether_addr *src);
+/* An NA for target; mac: its TLLA option, else its Ethernet source. true
+ * when target is being probed (consumed). */
+bool dp_probe_na(struct dp_lcore *lc, struct dp_iface *ifc,
+		 const uint8_t target[16], const struct rte_ether_addr *mac);
+/* Replace ifc->addrs by a (a copy the caller filled): publish, bump
+ * addr_gen, wait for the workers' quiescent state (qsbr), free the old. */
+void dp_addrs_publish(struct rte_rcu_qsbr *qsbr, struct dp_iface *ifc,
+		      struct dp_addrs *a);
 
 /* dp_icmp.c */
 enum dp_action dp_icmp4_echo(struct dp_lcore *lc, struct dp_iface *ifc,

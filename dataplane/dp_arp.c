@@ -3,7 +3,8 @@
  * ARP (RFC 826) for the ESG's own IPv4 addresses: answer requests, learn
  * the sender of what is addressed to us, resolve next hops. Main lcore.
  * The classifier has already checked the fixed fields and that the target
- * is one of our addresses.
+ * is one of our addresses, or that sender or target is an address being
+ * probed (dp_probe.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -30,6 +31,14 @@ dp_arp_input(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf *m,
 	if (!rte_is_valid_assigned_ether_addr(&d->arp_sha)) {
 		dp_drop(lc, ifc, DP_DROP_ARP_BAD);
 		return DP_ACT_DROP;
+	}
+	/* An address being probed (ADDR_PROBE): the classifier let this
+	 * through because it names one; what is not for one of our own
+	 * addresses ends here (RFC 5227 2.1.1: a prober answers nothing). */
+	if (a->nb_probe > 0) {
+		dp_probe_arp(lc, ifc, arp);
+		if (!dp_addr4_is_ours(a, tip))
+			return DP_ACT_DONE;
 	}
 	if (dp_addr4_is_ours(a, d->arp_sip)) {
 		dp_drop(lc, ifc, DP_DROP_ARP_CONFLICT);

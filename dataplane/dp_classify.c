@@ -16,6 +16,7 @@
  * first one.
  */
 #include <string.h>
+#include <sys/socket.h>
 
 #include <rte_arp.h>
 #include <rte_byteorder.h>
@@ -188,6 +189,47 @@ dp_addr6_is_snm_ours(const struct dp_addrs *a, const uint8_t ip[16])
 	return false;
 }
 
+bool
+dp_addr4_is_probed(const struct dp_addrs *a, uint32_t ip)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nb_probe; i++)
+		if (a->probe[i].family == AF_INET &&
+		    memcmp(a->probe[i].addr, &ip, 4) == 0)
+			return true;
+	return false;
+}
+
+bool
+dp_addr6_is_probed(const struct dp_addrs *a, const uint8_t ip[16])
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nb_probe; i++)
+		if (a->probe[i].family == AF_INET6 &&
+		    memcmp(a->probe[i].addr, ip, 16) == 0)
+			return true;
+	return false;
+}
+
+/* The solicited-node group of an address being probed: where another
+ * host's DAD NS for it goes (RFC 4862 5.4.2, 5.4.3). */
+bool
+dp_addr6_is_snm_probed(const struct dp_addrs *a, const uint8_t ip[16])
+{
+	static const uint8_t snm[13] = {0xff, 0x02, [11] = 1, [12] = 0xff};
+	unsigned int i;
+
+	if (memcmp(ip, snm, 13) != 0)
+		return false;
+	for (i = 0; i < a->nb_probe; i++)
+		if (a->probe[i].family == AF_INET6 &&
+		    memcmp(a->probe[i].addr + 13, ip + 13, 3) == 0)
+			return true;
+	return false;
+}
+
 static bool
 ip6_is_all_nodes(const uint8_t ip[16])
 {
@@ -235,7 +277,12 @@ classify_arp(const struct dp_addrs *a, const uint8_t *p, uint32_t len,
 	    arp->arp_hlen != RTE_ETHER_ADDR_LEN || arp->arp_plen != 4 ||
 	    (op != RTE_ARP_OP_REQUEST && op != RTE_ARP_OP_REPLY))
 		return drop(pi, DP_DROP_ARP_BAD);
-	if (!dp_addr4_is_ours(a, arp->arp_data.arp_tip))
+	/* An address being probed is not ours yet, but any ARP naming it
+	 * as sender or target is a conflict to see (RFC 5227 2.1.1). */
+	if (!dp_addr4_is_ours(a, arp->arp_data.arp_tip) &&
+	    (a->nb_probe == 0 ||
+	     (!dp_addr4_is_probed(a, arp->arp_data.arp_tip) &&
+	      !dp_addr4_is_probed(a, arp->arp_data.arp_sip))))
 		return drop(pi, DP_DROP_ARP_NOT_OURS);
 	pi->l3_len = sizeof(*arp);
 	pi->ip_len = sizeof(*arp);
@@ -508,7 +555,9 @@ classify_ip6(const struct dp_iface *ifc, const struct dp_addrs *a,
 	}
 	if (mcast) {
 		if (!dp_addr6_is_snm_ours(a, ip->dst_addr) &&
-		    !ip6_is_all_nodes(ip->dst_addr))
+		    !ip6_is_all_nodes(ip->dst_addr) &&
+		    (a->nb_probe == 0 ||
+		     !dp_addr6_is_snm_probed(a, ip->dst_addr)))
 			return drop(pi, DP_DROP_IP6_NOT_OURS);
 	} else if (!dp_addr6_is_ours(a, ip->dst_addr)) {
 		return drop(pi, DP_DROP_IP6_NOT_OURS);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The main lcore's side of the rings: commands from the control plane
- * (PING, IF_ADDR_ADD/DEL, LEG_* to the relay: dataplane/relay/), events to
- * it (IF_STATE, NEIGH, LEG_*, our own PING),
+ * (PING, IF_ADDR_ADD/DEL, IF_GW, ADDR_PROBE: dp_probe.c, LEG_* to the
+ * relay: dataplane/relay/), events to it (IF_STATE, NEIGH, LEG_*,
+ * ADDR_PROBED, our own PING),
  * and the own-address lists they change. The rings are single-producer,
  * single-consumer: only the main lcore calls anything here.
  */
@@ -10,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-
-#include <rte_rcu_qsbr.h>
 
 #include "dp_kif.h"
 #include "dp_relay.h"
@@ -84,6 +83,11 @@ dp_addr_init(struct dp_iface *ifc, const struct esg_conf_iface *ci)
 		a->a6[i].plen = ci->addr6[i].prefixlen;
 	}
 	a->nb6 = i;
+	/* the configured gateways are the initial ones (IF_GW changes them) */
+	a->has_gw4 = ci->has_gw4;
+	a->gw4 = ci->gw4.s_addr;
+	a->has_gw6 = ci->has_gw6;
+	memcpy(a->gw6, &ci->gw6, 16);
 	ifc->addrs = a;
 	return 0;
 }
@@ -185,13 +189,13 @@ int
 dp_addr_change(struct dp_state *s, struct dp_iface *ifc, bool add, int family,
 	       const uint8_t *addr, uint8_t plen)
 {
-	struct dp_addrs *old = ifc->addrs, *a;
+	struct dp_addrs *a;
 	int err;
 
 	a = malloc(sizeof(*a));
 	if (a == NULL)
 		return -ENOMEM;
-	*a = *old;
+	*a = *ifc->addrs;
 	err = addrs_edit(a, add, family, addr, plen);
 	if (!err && ifc->has_tun)
 		err = dp_kif_addr(ifc->tun_ifindex, add, family, addr, plen);
@@ -199,13 +203,101 @@ dp_addr_change(struct dp_state *s, struct dp_iface *ifc, bool add, int family,
 		free(a);
 		return err;
 	}
-	__atomic_store_n(&ifc->addrs, a, __ATOMIC_RELEASE);
-	/* the relay's cached next hops were chosen with the old list */
-	__atomic_store_n(&ifc->addr_gen, ifc->addr_gen + 1, __ATOMIC_RELEASE);
-	if (s->qsbr != NULL)
-		rte_rcu_qsbr_synchronize(s->qsbr, RTE_QSBR_THRID_INVALID);
-	free(old);
+	dp_addrs_publish(s->qsbr, ifc, a);
 	return 0;
+}
+
+/* Is gw on-link for ifc? IPv4: inside a connected prefix; IPv6: link-local
+ * (RFC 4291 2.5.6) or inside a connected prefix. -EINVAL for one of our
+ * own addresses. */
+static int
+gw_check(const struct dp_addrs *a, int family, const uint8_t *gw)
+{
+	unsigned int i;
+	uint32_t g4;
+
+	if (family == AF_INET) {
+		memcpy(&g4, gw, 4);
+		if (dp_addr4_is_ours(a, g4))
+			return -EINVAL;
+		for (i = 0; i < a->nb4; i++)
+			if (dp_prefix4_match(g4, a->a4[i].addr, a->a4[i].plen))
+				return 0;
+		return -EHOSTUNREACH;
+	}
+	if (dp_addr6_is_ours(a, gw))
+		return -EINVAL;
+	if (gw[0] == 0xfe && (gw[1] & 0xc0) == 0x80)
+		return 0;
+	for (i = 0; i < a->nb6; i++)
+		if (dp_prefix6_match(gw, a->a6[i].addr, a->a6[i].plen))
+			return 0;
+	return -EHOSTUNREACH;
+}
+
+/*
+ * IF_GW: set or clear the default gateway of a family. The kernel's
+ * default route through the exception interface follows first, so a
+ * refused route leaves the gateway as it was; then the gateway is
+ * published with the address list (workers read it there).
+ */
+int
+dp_gw_change(struct dp_state *s, struct dp_iface *ifc, int family,
+	     const uint8_t *gw)
+{
+	struct dp_addrs *a;
+	int err;
+
+	if (gw != NULL) {
+		err = gw_check(ifc->addrs, family, gw);
+		if (err)
+			return err;
+	}
+	a = malloc(sizeof(*a));
+	if (a == NULL)
+		return -ENOMEM;
+	*a = *ifc->addrs;
+	if (family == AF_INET) {
+		a->has_gw4 = gw != NULL;
+		a->gw4 = 0;
+		if (gw != NULL)
+			memcpy(&a->gw4, gw, 4);
+	} else {
+		a->has_gw6 = gw != NULL;
+		memset(a->gw6, 0, 16);
+		if (gw != NULL)
+			memcpy(a->gw6, gw, 16);
+	}
+	err = 0;
+	if (ifc->has_tun)
+		err = gw != NULL
+			      ? dp_kif_route_default(ifc->tun_ifindex, family)
+			      : dp_kif_route_default_del(ifc->tun_ifindex,
+							 family);
+	if (err) {
+		free(a);
+		return err;
+	}
+	dp_addrs_publish(s->qsbr, ifc, a);
+	return 0;
+}
+
+static int
+cmd_if_gw(struct dp_state *s, const struct dp_msg_if_gw *c)
+{
+	if (c->port >= s->nb_ifaces)
+		return -ENODEV;
+	return dp_gw_change(s, &s->iface[c->port], c->family,
+			    c->clear ? NULL : c->addr);
+}
+
+static int
+cmd_addr_probe(struct dp_state *s, struct dp_lcore *lc,
+	       const struct dp_msg_addr_probe *c)
+{
+	if (c->port >= s->nb_ifaces)
+		return -ENODEV;
+	return dp_probe_start(lc, &s->iface[c->port], c);
 }
 
 static int
@@ -268,6 +360,20 @@ cmd(struct dp_state *s, struct dp_lcore *lc, const union dp_msg *c)
 				c->if_addr.port, strerror(-err));
 		answer(lc, c, err);
 		return;
+	case DP_MSG_IF_GW:
+		err = cmd_if_gw(s, &c->if_gw);
+		if (err)
+			DP_WARN("IF_GW port %u: %s", c->if_gw.port,
+				strerror(-err));
+		answer(lc, c, err);
+		return;
+	case DP_MSG_ADDR_PROBE:
+		err = cmd_addr_probe(s, lc, &c->addr_probe);
+		if (err)
+			DP_INFO("ADDR_PROBE port %u: %s", c->addr_probe.port,
+				strerror(-err));
+		answer(lc, c, err);
+		return;
 	case DP_MSG_LEG_ADD:
 	case DP_MSG_LEG_MOD:
 	case DP_MSG_LEG_DEL:
@@ -286,8 +392,6 @@ cmd(struct dp_state *s, struct dp_lcore *lc, const union dp_msg *c)
 	case DP_MSG_NEIGH:
 	case DP_MSG_LEG_LATCHED:
 	case DP_MSG_LEG_INACTIVE:
-	case DP_MSG_IF_GW:
-	case DP_MSG_ADDR_PROBE:
 	case DP_MSG_ADDR_PROBED:
 	case DP_MSG_NONE:
 	case DP_MSG_MAX:

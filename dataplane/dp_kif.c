@@ -2,7 +2,7 @@
 /*
  * The kernel side of an exception interface: its addresses and routes,
  * set over rtnetlink (what `ip addr add` / `ip route add` do). Main lcore,
- * at start and on IF_ADDR commands; never on the fast path.
+ * at start and on IF_ADDR / IF_GW commands; never on the fast path.
  */
 #include <errno.h>
 #include <string.h>
@@ -110,8 +110,8 @@ dp_kif_addr(int ifindex, bool add, int family, const void *addr, uint8_t plen)
 	return nl_talk(&r);
 }
 
-int
-dp_kif_route_default(int ifindex, int family)
+static int
+route_default(int ifindex, int family, bool add)
 {
 	struct nl_req r;
 	uint32_t oif = (uint32_t)ifindex;
@@ -119,8 +119,8 @@ dp_kif_route_default(int ifindex, int family)
 
 	memset(&r, 0, sizeof(r));
 	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
-	r.nh.nlmsg_type = RTM_NEWROUTE;
-	r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	r.nh.nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
+	r.nh.nlmsg_flags = add ? NLM_F_CREATE | NLM_F_REPLACE : 0;
 	r.u.rt.rtm_family = (uint8_t)family;
 	r.u.rt.rtm_table = RT_TABLE_MAIN;
 	r.u.rt.rtm_protocol = RTPROT_STATIC;
@@ -133,6 +133,21 @@ dp_kif_route_default(int ifindex, int family)
 	if (err)
 		return err;
 	return nl_talk(&r);
+}
+
+int
+dp_kif_route_default(int ifindex, int family)
+{
+	return route_default(ifindex, family, true);
+}
+
+int
+dp_kif_route_default_del(int ifindex, int family)
+{
+	int err = route_default(ifindex, family, false);
+
+	/* no such route: what was asked for */
+	return err == -ESRCH ? 0 : err;
 }
 
 /*

@@ -11,6 +11,8 @@ int dp_kif_addr(int ifindex, bool add, int family, const void *addr,
 		uint8_t plen);
 /* A default route of family through ifindex. 0 or -errno. */
 int dp_kif_route_default(int ifindex, int family);
+/* Remove it (none there: 0). 0 or -errno. */
+int dp_kif_route_default_del(int ifindex, int family);
 
 /* Wait until the kernel routes addr (an address of one of its interfaces)
  * as local, i.e. answers for it. 0, -ETIMEDOUT or -errno. */

@@ -264,6 +264,10 @@ timers(struct dp_state *s, struct dp_lcore *lc, uint64_t *next_hb,
 {
 	unsigned int i;
 
+	/* ADDR_PROBE timing is in milliseconds: every turn (a probe-less
+	 * interface costs one loop over DP_PROBE_MAX slots) */
+	for (i = 0; i < s->nb_ifaces; i++)
+		dp_probe_timer(lc, &s->iface[i]);
 	if (lc->now_ns >= *next_hb) {
 		dp_shm_heartbeat(s->shm, lc->now_ns);
 		*next_hb = lc->now_ns + s->conf.dp.heartbeat_ms * MS;

@@ -75,6 +75,8 @@ setup_lcores(struct dp_state *s)
 		    rte_rcu_qsbr_init(s->qsbr, s->nb_workers) != 0)
 			return -ENOMEM;
 	}
+	/* the main lcore publishes address lists (dp_addrs_publish) */
+	s->lcore[0].qsbr = s->qsbr;
 	s->lcore[0].st->lcore_id = rte_get_main_lcore();
 	s->lcore[0].st->is_main = 1;
 	s->lcore[0].st->in_use = 1;
@@ -151,9 +153,9 @@ kernel_setup(struct dp_iface *ifc, char *err, size_t errlen)
 			 ifc->name, ifc->exception, strerror(-rc));
 		return rc;
 	}
-	if (ifc->has_gw4)
+	if (a->has_gw4)
 		rc = dp_kif_route_default(ifc->tun_ifindex, AF_INET);
-	if (!rc && ifc->has_gw6)
+	if (!rc && a->has_gw6)
 		rc = dp_kif_route_default(ifc->tun_ifindex, AF_INET6);
 	if (rc)
 		snprintf(err, errlen, "interface %s: %s: default route: %s",
@@ -176,10 +178,6 @@ iface_open(struct dp_state *s, unsigned int i, char *err, size_t errlen)
 	ifc->vlan = ci->vlan;
 	ifc->media_port_min = (uint16_t)s->conf.dp.media_port_min;
 	ifc->media_port_max = (uint16_t)s->conf.dp.media_port_max;
-	ifc->has_gw4 = ci->has_gw4;
-	ifc->gw4 = ci->gw4.s_addr;
-	ifc->has_gw6 = ci->has_gw6;
-	memcpy(ifc->gw6, &ci->gw6, 16);
 	ifc->neigh = dp_neigh_create();
 	if (ifc->neigh == NULL || dp_addr_init(ifc, ci) != 0) {
 		snprintf(err, errlen, "interface %s: out of memory", ci->name);

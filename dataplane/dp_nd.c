@@ -2,7 +2,8 @@
 /*
  * IPv6 neighbour discovery (RFC 4861) for the ESG's own addresses: answer
  * neighbour solicitations (unicast, solicited-node multicast and DAD),
- * learn from solicitations and advertisements, solicit next hops. Main
+ * learn from solicitations and advertisements, solicit next hops, and see
+ * the conflicts of addresses being probed (dp_probe.c). Main
  * lcore. Router discovery and redirects are not handled (the gateway is
  * configured).
  */
@@ -139,6 +140,12 @@ nd_answer(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf *m,
 	return DP_ACT_TX;
 }
 
+static const struct rte_ether_addr *
+eth_src(const struct rte_mbuf *m)
+{
+	return &rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->src_addr;
+}
+
 static enum dp_action
 nd_bad(struct dp_lcore *lc, struct dp_iface *ifc, enum dp_drop r)
 {
@@ -175,6 +182,13 @@ dp_nd_input(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf *m,
 		if (bad)
 			return nd_bad(lc, ifc, DP_DROP_ND_BAD);
 		dp_count(lc, DP_CNT_ND_NS_RX);
+		/* RFC 4862 5.4.3: another host's DAD for an address we are
+		 * probing (5.4.2: to its solicited-node group, no SLLA). */
+		if (unspec && lla == NULL && a->nb_probe > 0 &&
+		    dp_addr6_is_snm_probed(a, ip->dst_addr) &&
+		    dp_addr6_is_probed(a, nd->target) &&
+		    dp_probe_dad_ns(lc, ifc, nd->target, eth_src(m)))
+			return DP_ACT_DONE;
 		/* 7.1.1: DAD comes to the solicited-node group without an
 		 * SLLA option. */
 		if (unspec &&
@@ -200,6 +214,12 @@ dp_nd_input(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf *m,
 	if (bad)
 		return nd_bad(lc, ifc, DP_DROP_ND_BAD);
 	dp_count(lc, DP_CNT_ND_NA_RX);
+	/* RFC 4862 5.4.4: an NA for an address we are probing. */
+	if (a->nb_probe > 0 && dp_addr6_is_probed(a, nd->target) &&
+	    dp_probe_na(lc, ifc, nd->target,
+			lla != NULL ? (const struct rte_ether_addr *)lla
+				    : eth_src(m)))
+		return DP_ACT_DONE;
 	if (dp_addr6_is_ours(a, nd->target))
 		return nd_bad(lc, ifc, DP_DROP_ND_CONFLICT);
 	/* 7.2.5: no entry, no state: an unsolicited NA creates nothing. */

@@ -3,7 +3,7 @@
  * What the kernel writes to an exception interface (an L3 tun: bare IPv4
  * or IPv6 packets) leaves on that interface's port: the next hop is the
  * destination itself when it is on a connected prefix, else the
- * configured gateway; the neighbour table gives its MAC. Multicast and
+ * default gateway (configured or IF_GW, in struct dp_addrs); the neighbour table gives its MAC. Multicast and
  * broadcast map to their group MAC (RFC 1112 6.4, RFC 2464 7). Main lcore;
  * dp_route_output() also sends what the relay could not resolve.
  */
@@ -64,8 +64,8 @@ route4(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf *m,
 			break;
 		}
 	}
-	if (nh == NULL && ifc->has_gw4)
-		nh = (const uint8_t *)&ifc->gw4;
+	if (nh == NULL && a->has_gw4)
+		nh = (const uint8_t *)&a->gw4;
 	if (nh == NULL) {
 		bad(lc, ifc, m, DP_DROP_NO_ROUTE);
 		return;
@@ -98,8 +98,8 @@ route6(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf *m,
 				     a->a6[i].plen))
 			nh = ip->dst_addr;
 	}
-	if (nh == NULL && ifc->has_gw6)
-		nh = ifc->gw6;
+	if (nh == NULL && a->has_gw6)
+		nh = a->gw6;
 	if (nh == NULL) {
 		bad(lc, ifc, m, DP_DROP_NO_ROUTE);
 		return;

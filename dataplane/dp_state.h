@@ -75,6 +75,11 @@ int dp_addr_init(struct dp_iface *ifc, const struct esg_conf_iface *ci);
 int dp_addr_add_ll(struct dp_iface *ifc);
 int dp_addr_change(struct dp_state *s, struct dp_iface *ifc, bool add,
 		   int family, const uint8_t *addr, uint8_t plen);
+/* IF_GW: gw (NULL: clear) as the default gateway of family; 0,
+ * -EINVAL (own address), -EHOSTUNREACH (not on-link), -ENOMEM or the
+ * kernel's error for the exception interface's default route. */
+int dp_gw_change(struct dp_state *s, struct dp_iface *ifc, int family,
+		 const uint8_t *gw);
 void dp_ctl_poll(struct dp_state *s, struct dp_lcore *lc);
 void dp_ctl_evt(struct dp_lcore *lc, const union dp_msg *m);
 void dp_ctl_if_state(struct dp_lcore *lc, const struct dp_iface *ifc);

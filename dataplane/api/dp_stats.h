@@ -127,7 +127,9 @@ enum dp_drop {
 	X(LEG_LATCH, "leg_latch")                                              \
 	X(LEG_INACTIVE, "leg_inactive")                                        \
 	X(LEG_CMD_FAIL, "leg_cmd_fail")                                        \
-	X(LEG_NOTE_LOST, "leg_note_lost")
+	X(LEG_NOTE_LOST, "leg_note_lost")                                      \
+	X(PROBE_TX, "probe_tx")                                                \
+	X(PROBE_CONFLICT, "probe_conflict")
 
 enum dp_cnt {
 #define DP_CNT_ENUM(n, s) DP_CNT_##n,

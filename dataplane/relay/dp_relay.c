@@ -318,8 +318,8 @@ egress_resolve(const struct dp_iface *ifc, uint8_t family, const uint8_t *dst,
 		for (i = 0; i < a->nb4 && nh == NULL; i++)
 			if (dp_prefix4_match(d4, a->a4[i].addr, a->a4[i].plen))
 				nh = dst;
-		if (nh == NULL && ifc->has_gw4)
-			nh = (const uint8_t *)&ifc->gw4;
+		if (nh == NULL && a->has_gw4)
+			nh = (const uint8_t *)&a->gw4;
 	} else {
 		/* fe80::/10 is on-link (RFC 4291 2.5.6) */
 		if (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80)
@@ -327,8 +327,8 @@ egress_resolve(const struct dp_iface *ifc, uint8_t family, const uint8_t *dst,
 		for (i = 0; i < a->nb6 && nh == NULL; i++)
 			if (dp_prefix6_match(dst, a->a6[i].addr, a->a6[i].plen))
 				nh = dst;
-		if (nh == NULL && ifc->has_gw6)
-			nh = ifc->gw6;
+		if (nh == NULL && a->has_gw6)
+			nh = a->gw6;
 	}
 	if (nh == NULL)
 		return -EHOSTUNREACH;

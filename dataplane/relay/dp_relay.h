@@ -16,7 +16,7 @@
  *     dp_relay_create(&p, &r);
  *   Every struct dp_iface in ifc_array needs: idx (its index in the
  *   array), port_id, mac, vlan, mtu, addrs (dp_addrs list, the local
- *   addresses of the legs must be in it), gw4/gw6 if any, media_port_min
+ *   addresses of the legs must be in it; its gw4/gw6 if any), media_port_min
  *   /max (the classifier's media range), main_txq, and neigh =
  *   dp_neigh_create() (its worker-readable cache gives the next hop's
  *   MAC: fill it with dp_neigh_learn(main_lc, ifc, family, ip, mac,

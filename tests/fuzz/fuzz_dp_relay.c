@@ -585,10 +585,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	CHECK(pool != NULL && stats != NULL);
 	for (i = 0; i < NB_IF; i++)
 		iface_init(i);
-	ifcs[1].has_gw4 = true;
-	memcpy(&ifcs[1].gw4, GW4, 4);
-	ifcs[1].has_gw6 = true;
-	memcpy(ifcs[1].gw6, GW6, 16);
+	addrs[1].has_gw4 = true;
+	memcpy(&addrs[1].gw4, GW4, 4);
+	addrs[1].has_gw6 = true;
+	memcpy(addrs[1].gw6, GW6, 16);
 	for (i = 0; i < NB_LC; i++) {
 		struct dp_lcore *lc = &lcs[i];
 

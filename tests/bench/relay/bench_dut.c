@@ -160,10 +160,6 @@ iface_open(struct dp_state *s, unsigned int k, struct bench_dut_port *bp)
 	ifc->idx = (uint16_t)k;
 	snprintf(ifc->name, sizeof(ifc->name), "%s", ci->name);
 	snprintf(ifc->device, sizeof(ifc->device), "%s", ci->device);
-	ifc->has_gw4 = ci->has_gw4;
-	ifc->gw4 = ci->gw4.s_addr;
-	ifc->has_gw6 = ci->has_gw6;
-	memcpy(ifc->gw6, &ci->gw6, 16);
 	ifc->media_port_min = (uint16_t)s->conf.dp.media_port_min;
 	ifc->media_port_max = (uint16_t)s->conf.dp.media_port_max;
 	ifc->neigh = dp_neigh_create();

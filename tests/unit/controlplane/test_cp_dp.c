@@ -526,6 +526,97 @@ test_garbage_peer(void **state)
 	dp_shm_destroy(fdp);
 }
 
+struct probed_seen {
+	unsigned int calls;
+	struct dp_msg_addr_probed evt;
+};
+
+static void
+probe_h(const struct dp_msg_addr_probed *evt, uint64_t now_ns, void *arg)
+{
+	struct probed_seen *ps = arg;
+
+	(void)now_ns;
+	ps->calls++;
+	ps->evt = *evt;
+}
+
+/* cp_dp_if_gw / cp_dp_addr_probe put the fields on the ring (RESULT
+ * tracked like any command), refuse what does not validate, and an
+ * ADDR_PROBED event reaches the handler of cp_dp_set_probe_h(). */
+static void
+test_gw_and_probe(void **state)
+{
+	const uint8_t gw4[4] = {198, 51, 100, 254};
+	const uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 7};
+	struct result_seen rs = {0};
+	struct probed_seen ps = {0};
+	struct dp_shm *fdp;
+	struct cp_dp *dp = attached_pair(&fdp);
+	union dp_msg c, r;
+
+	(void)state;
+	assert_int_equal(cp_dp_if_gw(dp, 1, AF_INET, gw4, t0, result_h, &rs),
+			 0);
+	assert_int_equal(dp_shm_cmd_recv(fdp, &c, 1), 1);
+	assert_int_equal(c.hdr.type, DP_MSG_IF_GW);
+	assert_int_equal(c.if_gw.port, 1);
+	assert_int_equal(c.if_gw.family, AF_INET);
+	assert_int_equal(c.if_gw.clear, 0);
+	assert_memory_equal(c.if_gw.addr, gw4, 4);
+	result(&r, c.hdr.seq, DP_MSG_IF_GW, -EHOSTUNREACH);
+	assert_int_equal(dp_shm_evt_send(fdp, &r, 1), 1);
+	assert_int_equal(cp_dp_poll(dp, t0 + 1 * MS), 0);
+	assert_int_equal(rs.calls, 1);
+	assert_int_equal(rs.status, -EHOSTUNREACH);
+
+	assert_int_equal(cp_dp_if_gw(dp, 1, AF_INET6, NULL, t0, NULL, NULL), 0);
+	assert_int_equal(dp_shm_cmd_recv(fdp, &c, 1), 1);
+	assert_int_equal(c.if_gw.clear, 1);
+	assert_int_equal(c.if_gw.family, AF_INET6);
+	assert_int_equal(cp_dp_if_gw(dp, 1, AF_INET + 1, gw4, t0, NULL, NULL),
+			 EINVAL);
+	assert_int_equal(
+		cp_dp_if_gw(dp, DP_MAX_PORTS, AF_INET, gw4, t0, NULL, NULL),
+		EINVAL);
+
+	assert_int_equal(cp_dp_addr_probe(dp, 1, AF_INET6, a6, 1, 1000, 42, t0,
+					  result_h, &rs),
+			 0);
+	assert_int_equal(dp_shm_cmd_recv(fdp, &c, 1), 1);
+	assert_int_equal(c.hdr.type, DP_MSG_ADDR_PROBE);
+	assert_int_equal(c.addr_probe.probes, 1);
+	assert_int_equal(c.addr_probe.interval_ms, 1000);
+	assert_int_equal(c.addr_probe.token, 42);
+	assert_memory_equal(c.addr_probe.addr, a6, 16);
+	assert_int_equal(cp_dp_addr_probe(dp, 1, AF_INET6, a6, 0, 1000, 42, t0,
+					  NULL, NULL),
+			 EINVAL);
+	assert_int_equal(cp_dp_addr_probe(dp, 1, AF_INET6, NULL, 1, 1000, 42,
+					  t0, NULL, NULL),
+			 EINVAL);
+
+	cp_dp_set_probe_h(dp, probe_h, &ps);
+	memset(&r, 0, sizeof(r));
+	r.hdr.type = DP_MSG_ADDR_PROBED;
+	r.hdr.len = sizeof(r.addr_probed);
+	r.addr_probed.port = 1;
+	r.addr_probed.family = AF_INET6;
+	r.addr_probed.conflict = 1;
+	r.addr_probed.token = 42;
+	memcpy(r.addr_probed.addr, a6, 16);
+	r.addr_probed.mac[0] = 2;
+	assert_int_equal(dp_shm_evt_send(fdp, &r, 1), 1);
+	assert_int_equal(cp_dp_poll(dp, t0 + 2 * MS), 0);
+	assert_int_equal(ps.calls, 1);
+	assert_int_equal(ps.evt.token, 42);
+	assert_int_equal(ps.evt.conflict, 1);
+	assert_int_equal(ps.evt.mac[0], 2);
+	assert_int_equal(counters(dp).rx_unexpected, 0);
+	mem_deref(dp);
+	dp_shm_destroy(fdp);
+}
+
 int
 main(void)
 {
@@ -549,6 +640,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pending_dropped_on_loss,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_peer, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_gw_and_probe, setup,
 						teardown),
 	};
 

@@ -106,10 +106,10 @@ r_setup(uint16_t wan_vlan, bool with_qsbr)
 	assert_non_null(R.stats);
 	iface_init(0, R_LAN_MAC, R_LAN4, R_LAN6, 0);
 	iface_init(1, R_WAN_MAC, R_WAN4, R_WAN6, wan_vlan);
-	R.ifc[1].has_gw4 = true;
-	memcpy(&R.ifc[1].gw4, GW4, 4);
-	R.ifc[1].has_gw6 = true;
-	memcpy(R.ifc[1].gw6, GW6, 16);
+	R.addrs[1].has_gw4 = true;
+	memcpy(&R.addrs[1].gw4, GW4, 4);
+	R.addrs[1].has_gw6 = true;
+	memcpy(R.addrs[1].gw6, GW6, 16);
 	for (i = 0; i < 3; i++) {
 		struct dp_lcore *lc = &R.lc[i];
 

@@ -6,7 +6,8 @@
  * attach), a delete of an address not held is refused, and the list is
  * bounded. The link-local address of an interface (RFC 4291 2.5.6) is
  * made from its MAC (RFC 4291 Appendix A) and fits beside a full list of
- * configured ones. Runs without EAL (no tun, no RCU: the list swap alone).
+ * configured ones. IF_GW's on-link rules and its publication with the
+ * list. Runs without EAL (no tun, no RCU: the list swap alone).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -93,12 +94,80 @@ test_link_local(void **state)
 	free(ifc->addrs);
 }
 
+/*
+ * IF_GW (dp_gw_change): the gateway must be on-link: IPv4 inside one of
+ * the interface's prefixes, IPv6 link-local (RFC 4291 2.5.6) or inside
+ * one; not an own address. It is published with the address list (a new
+ * copy, addr_gen bumped: the relay's cached next hops are re-resolved),
+ * the addresses are kept, and clearing twice is clearing once. No tun
+ * here: the kernel route is left alone.
+ */
+static void
+test_if_gw(void **state)
+{
+	struct dp_iface *ifc = &dp_g.iface[2];
+	uint8_t a4[16] = {198, 51, 100, 1}, gw4[16] = {198, 51, 100, 254};
+	uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 1};
+	uint8_t gw6[16] = {0xfe, 0x80, [15] = 1};
+	uint8_t far6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 9, [15] = 1};
+	uint8_t far4[16] = {203, 0, 113, 1};
+	const struct dp_addrs *before;
+	uint32_t gen;
+
+	(void)state;
+	ifc->addrs = calloc(1, sizeof(*ifc->addrs));
+	assert_non_null(ifc->addrs);
+	/* no address yet: nothing is on-link */
+	assert_int_equal(dp_gw_change(&dp_g, ifc, AF_INET, gw4), -EHOSTUNREACH);
+	assert_int_equal(dp_addr_change(&dp_g, ifc, true, AF_INET, a4, 24), 0);
+	assert_int_equal(dp_addr_change(&dp_g, ifc, true, AF_INET6, a6, 64), 0);
+	assert_int_equal(dp_gw_change(&dp_g, ifc, AF_INET, far4),
+			 -EHOSTUNREACH);
+	assert_int_equal(dp_gw_change(&dp_g, ifc, AF_INET, a4), -EINVAL);
+	assert_false(ifc->addrs->has_gw4);
+	before = ifc->addrs;
+	gen = ifc->addr_gen;
+	assert_int_equal(dp_gw_change(&dp_g, ifc, AF_INET, gw4), 0);
+	assert_ptr_not_equal(ifc->addrs, before);
+	assert_int_equal(ifc->addr_gen, gen + 1);
+	assert_true(ifc->addrs->has_gw4);
+	assert_memory_equal(&ifc->addrs->gw4, gw4, 4);
+	assert_int_equal(ifc->addrs->nb4, 1);
+	assert_int_equal(ifc->addrs->nb6, 1);
+	assert_false(ifc->addrs->has_gw6);
+
+	assert_int_equal(dp_gw_change(&dp_g, ifc, AF_INET6, far6),
+			 -EHOSTUNREACH);
+	assert_int_equal(dp_gw_change(&dp_g, ifc, AF_INET6, a6), -EINVAL);
+	assert_int_equal(dp_gw_change(&dp_g, ifc, AF_INET6, gw6), 0);
+	assert_true(ifc->addrs->has_gw6);
+	assert_memory_equal(ifc->addrs->gw6, gw6, 16);
+	a6[15] = 0xfe; /* on the connected prefix */
+	assert_int_equal(dp_gw_change(&dp_g, ifc, AF_INET6, a6), 0);
+	assert_memory_equal(ifc->addrs->gw6, a6, 16);
+	assert_true(ifc->addrs->has_gw4); /* the other family untouched */
+
+	assert_int_equal(dp_gw_change(&dp_g, ifc, AF_INET6, NULL), 0);
+	assert_false(ifc->addrs->has_gw6);
+	assert_int_equal(dp_gw_change(&dp_g, ifc, AF_INET6, NULL), 0);
+	assert_int_equal(dp_gw_change(&dp_g, ifc, AF_INET, NULL), 0);
+	assert_false(ifc->addrs->has_gw4);
+	assert_int_equal(ifc->addrs->gw4, 0);
+	/* an address change keeps the gateway */
+	assert_int_equal(dp_gw_change(&dp_g, ifc, AF_INET, gw4), 0);
+	a4[3] = 2;
+	assert_int_equal(dp_addr_change(&dp_g, ifc, true, AF_INET, a4, 24), 0);
+	assert_true(ifc->addrs->has_gw4);
+	free(ifc->addrs);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addr_idempotent),
 		cmocka_unit_test(test_link_local),
+		cmocka_unit_test(test_if_gw),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -118,8 +118,8 @@ test_gateway_and_no_route(void **state)
 	assert_int_equal(t_drops(DP_DROP_NO_ROUTE), 1);
 	assert_int_equal(T.nb_tx, 0);
 
-	T.ifc.has_gw4 = true;
-	memcpy(&T.ifc.gw4, GW4, 4);
+	T.addrs.has_gw4 = true;
+	memcpy(&T.addrs.gw4, GW4, 4);
 	kernel_ip4(FAR4);
 	assert_int_equal(T.nb_tx, 1);
 	check_arp_request(0, GW4);
