@@ -8,7 +8,9 @@
 # path (kernel tun esg-lan / esg-wan), a bad IPv4 header checksum is dropped
 # under its own counter, the control plane re-attaches to a restarted
 # dataplane (new epoch), and both processes stop cleanly on SIGTERM, the
-# dataplane removing its segment.
+# dataplane removing its segment. Between the two stops, esg-dpcmd plays
+# the control plane for IF_GW (the tun's default route follows) and
+# ADDR_PROBE (RFC 5227 / RFC 4862 conflicts with the WAN host).
 #
 # Exit 0 pass, 1 fail, 77 skipped (not root, no netns).
 set -uo pipefail
@@ -186,6 +188,64 @@ lab_stop_controlplane
 rc=$?
 check "esg-controlplane exits 0 on SIGTERM (rc $rc)" test "$rc" -eq 0
 check "control plane: every IF_ADDR command answered OK" if_addr_ok
+
+# --- IF_GW and ADDR_PROBE (contract 3), esg-dpcmd as the control plane ----
+# (the rings have one producer and one consumer: the control plane is
+# stopped). IF_GW: an off-link gateway is refused, clearing removes the
+# exception interface's default route, setting brings it back. ADDR_PROBE:
+# RFC 5227 ARP probes and RFC 4862 DAD on the WAN link: a free address is
+# free, the WAN host's own addresses conflict with the WAN host's MAC.
+DPCMD=$LAB_BUILD/tests/tools/esg-dpcmd
+if [ -x "$DPCMD" ]; then
+	dpcmd() { "$DPCMD" --instance "$LAB_INSTANCE" "$@"; }
+	has_default() {
+		[ -n "$(ip -n "$LAB_NS_ESG" -"$1" route show default dev esg-wan)" ]
+	}
+	# expect WANT CMD...: the output of esg-dpcmd CMD is WANT.
+	expect() {
+		local want=$1 out
+		shift
+		out=$(dpcmd "$@" | tr '\n' ' ')
+		echo "   esg-dpcmd $*: $out"
+		[ "$out" = "$want" ]
+	}
+	snap
+	whost=$(lab_wan cat /sys/class/net/wan0/address)
+	zero=00:00:00:00:00:00
+	check "IF_GW to an off-link gateway: EHOSTUNREACH" \
+		expect "result EHOSTUNREACH " gw wan 203.0.113.1
+	check "IF_GW clear4: 0" expect "result 0 " gw wan clear4
+	check "IF_GW clear4: esg-wan has no IPv4 default route" \
+		eval '! has_default 4'
+	check "IF_GW 198.51.100.254: 0" expect "result 0 " gw wan 198.51.100.254
+	check "IF_GW set: esg-wan has its IPv4 default route again" has_default 4
+	check "IF_GW clear6 then fe80::fe: 0, 0" \
+		eval 'expect "result 0 " gw wan clear6 &&
+		! has_default 6 &&
+		expect "result 0 " gw wan fe80::fe && has_default 6'
+	check "IF_GW back to 2001:db8:2::fe: 0" \
+		expect "result 0 " gw wan 2001:db8:2::fe
+	check "ADDR_PROBE 198.51.100.77 (free): conflict 0" \
+		expect "result 0 probed 198.51.100.77 conflict 0 mac $zero " \
+		probe wan 198.51.100.77 2 200
+	check "ADDR_PROBE 198.51.100.254 (the WAN host's): conflict, its MAC" \
+		expect "result 0 probed 198.51.100.254 conflict 1 mac $whost " \
+		probe wan 198.51.100.254 3 300
+	check "ADDR_PROBE 2001:db8:2::77 (free): conflict 0" \
+		expect "result 0 probed 2001:db8:2::77 conflict 0 mac $zero " \
+		probe wan 2001:db8:2::77 1 500
+	check "ADDR_PROBE 2001:db8:2::fe (the WAN host's): conflict, its MAC" \
+		expect "result 0 probed 2001:db8:2::fe conflict 1 mac $whost " \
+		probe wan 2001:db8:2::fe 2 500
+	check "ADDR_PROBE of an own address: EEXIST" \
+		expect "result EEXIST " probe wan 198.51.100.1 1 100
+	check "probe_tx counted the probes (>= 4)" grew counter probe_tx 4
+	check "probe_conflict counted 2" grew counter probe_conflict 2
+	check "the WAN host still reaches 198.51.100.1" \
+		replies "$LAB_NS_WAN" 198.51.100.1
+else
+	notok "esg-dpcmd not built ($DPCMD)"
+fi
 lab_stop_dataplane
 rc=$?
 check "esg-dataplane exits 0 on SIGTERM (rc $rc)" test "$rc" -eq 0
