@@ -2,7 +2,8 @@
 /*
  * esg-dpcmd: send one IF_GW or ADDR_PROBE to a running dataplane, as its
  * control plane (the rings are single-producer / single-consumer: only
- * with no esg-controlplane attached), and print the outcome:
+ * with no live control plane named in the segment: refused otherwise),
+ * and print the outcome:
  *
  *   esg-dpcmd --instance I gw PORT ADDR     IF_GW set   -> "result 0"
  *   esg-dpcmd --instance I gw PORT clear4|clear6   IF_GW clear
@@ -20,8 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dp_msg.h"
 #include "dp_shm.h"
@@ -155,6 +158,7 @@ main(int argc, char **argv)
 	char why[256];
 	union dp_msg c;
 	uint8_t family;
+	uint32_t pid;
 	int port, rc;
 	unsigned long probes = 0, iv = 0;
 
@@ -163,6 +167,16 @@ main(int argc, char **argv)
 	rc = dp_shm_attach(argv[2], &shm, why, sizeof(why));
 	if (rc) {
 		fprintf(stderr, "esg-dpcmd: %s\n", why);
+		return 2;
+	}
+	/* one consumer per ring: not beside a live control plane */
+	pid = __atomic_load_n(&dp_shm_hdr(shm)->cp_pid, __ATOMIC_RELAXED);
+	if (pid != 0 && pid != (uint32_t)getpid() &&
+	    (kill((pid_t)pid, 0) == 0 || errno == EPERM)) {
+		fprintf(stderr,
+			"esg-dpcmd: a control plane is attached (pid "
+			"%u)\n",
+			pid);
 		return 2;
 	}
 	port = port_of(shm, argv[4]);
