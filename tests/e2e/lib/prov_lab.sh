@@ -3,23 +3,32 @@
 #
 # The provisioning lab (docs/provisioning.md "End-to-end tests"): the lab
 # of lab.sh, plus in the WAN namespace the operator's provisioning servers:
-# Debian's kea-dhcp4 (raw sockets on wan0), tftpd-hpa (in.tftpd) serving a
-# configuration file built by esg-cfgfile, and a syslog listener (UDP 514,
+# Debian's kea-dhcp4 (raw sockets on wan0) and kea-dhcp6, tftpd-hpa
+# (in.tftpd, IPv4 and IPv6) serving a configuration file built by
+# esg-cfgfile, and a syslog listener (UDP 514, both families,
 # /usr/bin/python3). Source lab.sh first, then:
 #
 #   prov_lab_init            lab_init + kea-dhcp4 / in.tftpd present, else 77
+#   prov_lab_need_kea6       kea-dhcp6 and scapy present, else 77
 #   prov_lab_file DESC       build the served esg.cfg from an esg-cfgfile text
-#   prov_lab_up MODE         MODE dhcp4 | static: configuration, dataplane,
+#   prov_lab_up MODE [PCAP [FILTER]]
+#                            MODE dhcp4 | static | dhcp6 | dual | dhcp6-nokea
+#                            (IPv6 servers without kea: the test starts its
+#                            own DHCPv6 server): configuration, dataplane,
 #                            hosts, servers, control plane (no wait for SIP)
+#   prov_kea6_start DNS      kea-dhcp6 (lease file kept across restarts)
+#   prov_kea6_stop           stop it (bounded)
 #   prov_lab_syslog_has RE   the syslog listener got a line matching RE
 #   prov_lab_cp_log_has RE   the control plane logged RE
 #
 # Addresses (TEST-NET, inside the lab's namespaces): the WAN host
-# 198.51.100.254 is DHCP server, router, TFTP and syslog server; the pool
-# is the one address PROV_LAB_LEASE.
+# 198.51.100.254 / 2001:db8:2::fe is DHCP server, router, TFTP and syslog
+# server; the pools are the one address PROV_LAB_LEASE / PROV_LAB_LEASE6.
 
 PROV_LAB_LEASE=198.51.100.100
 PROV_LAB_SERVER=198.51.100.254
+PROV_LAB_LEASE6=2001:db8:2::100
+PROV_LAB_SERVER6=2001:db8:2::fe
 
 prov_lab_init() {
 	lab_init
@@ -37,6 +46,13 @@ prov_lab_init() {
 	# in.tftpd drops to the tftp user: the files must be world-readable
 	chmod 755 "$LAB_DIR" "$PROV_TFTP_DIR"
 	: >"$PROV_SYSLOG_OUT"
+}
+
+prov_lab_need_kea6() {
+	PROV_KEA6=${ESG_KEA_DHCP6:-/usr/sbin/kea-dhcp6}
+	[ -x "$PROV_KEA6" ] || lab_skip "no kea-dhcp6 ($PROV_KEA6; Debian kea-dhcp6-server)"
+	"$LAB_PY" -c 'import scapy.layers.dhcp6' 2>/dev/null ||
+		lab_skip "no scapy for $LAB_PY (Debian python3-scapy)"
 }
 
 # prov_lab_file DESC.txt: esg.cfg for the TFTP server.
@@ -69,7 +85,28 @@ prov_lab_config() {
 			"dns": ["198.51.100.53"],
 			"syslog": "198.51.100.254"}'
 		;;
-	*) lab_die "prov_lab_config: dhcp4 or static, not $mode" ;;
+	dhcp6 | dhcp6-nokea)
+		# spec 001 6.3.4.3: DHCPv6 gives the WAN IPv6 address; the
+		# static one goes. ipv6_prefix_len: the lab's on-link /64
+		# (DHCPv6 carries no prefix length, RFC 5942)
+		filter='del(.sip)
+		| .interfaces |= map(if .role == "wan"
+			then del(.ipv6) | del(.gateway6) else . end)
+		| .provisioning = {"mode": "dhcp", "stack": "ipv6",
+			"ipv6_prefix_len": 64}'
+		;;
+	dual)
+		# spec 000 8.1.3: dual stack, both families from DHCP; the
+		# file and syslog from the IPv6 lease (management_family's
+		# default)
+		filter='del(.sip)
+		| .interfaces |= map(if .role == "wan"
+			then del(.ipv4) | del(.gateway4) | del(.ipv6)
+			| del(.gateway6) else . end)
+		| .provisioning = {"mode": "dhcp", "stack": "dual",
+			"ipv6_prefix_len": 64}'
+		;;
+	*) lab_die "prov_lab_config: dhcp4, static, dhcp6, dual, not $mode" ;;
 	esac
 	jq "$filter" "$LAB_CONF" >"$LAB_CONF.new" ||
 		lab_die "cannot write the $mode configuration"
@@ -129,32 +166,122 @@ EOF
 	}
 }
 
+# kea-dhcp6 on wan0 (RFC 8415: the ESG solicits from its link-local
+# address to ff02::1:2): one subnet with the one address PROV_LAB_LEASE6,
+# DNS (23) = $1, and the CableLabs vendor options (17, enterprise 4491,
+# Kea's built-in "vendor-4491" space): CL_OPTION_TFTP_SERVERS (32),
+# CL_OPTION_CONFIG_FILE_NAME (33), CL_OPTION_SYSLOG_SERVERS (34) (spec 000
+# 8.1.3, spec 001 6.3.4.3 eUE-2/eUE-4). T1 from PROV_KEA6_T1 (default
+# 300 s), T2 = 1.6 T1, preferred 3 T1, valid 4 T1. The lease file stays
+# in $LAB_DIR, so a restarted kea knows the lease (RENEW).
+prov_kea6_start() {
+	local dns=$1 conf="$LAB_DIR/kea-dhcp6.json" t1=${PROV_KEA6_T1:-300}
+	cat >"$conf" <<EOF
+{
+"Dhcp6": {
+	"interfaces-config": { "interfaces": [ "wan0" ] },
+	"server-id": { "type": "LL", "persist": false },
+	"lease-database": { "type": "memfile", "persist": true,
+		"name": "$LAB_DIR/kea-leases6.csv", "lfc-interval": 0 },
+	"renew-timer": $t1, "rebind-timer": $((t1 * 16 / 10)),
+	"preferred-lifetime": $((t1 * 3)), "valid-lifetime": $((t1 * 4)),
+	"subnet6": [ {
+		"id": 1,
+		"subnet": "2001:db8:2::/64",
+		"interface": "wan0",
+		"pools": [ { "pool": "$PROV_LAB_LEASE6 - $PROV_LAB_LEASE6" } ],
+		"option-data": [
+			{ "name": "dns-servers", "data": "$dns" },
+			{ "name": "vendor-opts", "data": "4491" },
+			{ "name": "tftp-servers", "space": "vendor-4491",
+			  "data": "$PROV_LAB_SERVER6", "always-send": true },
+			{ "name": "config-file", "space": "vendor-4491",
+			  "data": "esg.cfg", "always-send": true },
+			{ "name": "syslog-servers", "space": "vendor-4491",
+			  "data": "$PROV_LAB_SERVER6", "always-send": true }
+		]
+	} ],
+	"loggers": [ { "name": "kea-dhcp6",
+		"output_options": [ { "output": "$LAB_DIR/kea-dhcp6.log" } ],
+		"severity": "INFO" } ]
+}
+}
+EOF
+	# kea binds the link-local address of wan0: wait out its DAD
+	lab_wait_for 10 "wan0 link-local address usable" prov_wan_ll_ready || {
+		ip -n "$LAB_NS_WAN" -6 addr show dev wan0
+		lab_die "wan0 has no usable link-local address"
+	}
+	KEA_PIDFILE_DIR=$LAB_DIR KEA_LOCKFILE_DIR=$LAB_DIR \
+		ip netns exec "$LAB_NS_WAN" "$PROV_KEA6" -t "$conf" \
+		>"$LAB_DIR/kea6-check.log" 2>&1 || {
+		lab_tail "$LAB_DIR/kea6-check.log"
+		lab_die "kea-dhcp6 refuses its configuration"
+	}
+	KEA_PIDFILE_DIR=$LAB_DIR KEA_LOCKFILE_DIR=$LAB_DIR \
+		ip netns exec "$LAB_NS_WAN" "$PROV_KEA6" -c "$conf" \
+		>>"$LAB_DIR/kea-dhcp6.out" 2>&1 </dev/null &
+	PROV_KEA6_PID=$!
+	LAB_PIDS+=("$PROV_KEA6_PID")
+	lab_wait_for 10 "kea-dhcp6 on UDP 547" prov_wan_listening 547 || {
+		lab_tail "$LAB_DIR/kea-dhcp6.out"
+		lab_die "kea-dhcp6 did not start"
+	}
+}
+
+prov_kea6_stop() {
+	[ -n "${PROV_KEA6_PID:-}" ] || return 0
+	lab_stop_pid "$PROV_KEA6_PID" 10
+	PROV_KEA6_PID=
+	lab_wait_for 10 "UDP 547 closed" prov_wan_closed 547
+}
+
+prov_wan_closed() { ! prov_wan_listening "$1"; }
+
+prov_wan_ll_ready() {
+	ip -n "$LAB_NS_WAN" -6 addr show dev wan0 scope link | grep -q fe80 &&
+		! ip -n "$LAB_NS_WAN" -6 addr show dev wan0 tentative | grep -q fe80 &&
+		! ip -n "$LAB_NS_WAN" -6 addr show dev wan0 dadfailed | grep -q fe80
+}
+
 prov_wan_listening() {
 	ip netns exec "$LAB_NS_WAN" ss -Hlun "sport = :$1" | grep -q .
 }
 
+# prov_tftpd_start [6]: in.tftpd on the WAN host's IPv4 (or IPv6) address
 prov_tftpd_start() {
-	ip netns exec "$LAB_NS_WAN" "$PROV_TFTPD" -L -s "$PROV_TFTP_DIR" \
-		-a "$PROV_LAB_SERVER:69" >"$LAB_DIR/tftpd.out" 2>&1 </dev/null &
-	PROV_TFTPD_PID=$!
-	LAB_PIDS+=("$PROV_TFTPD_PID")
-	lab_wait_for 10 "in.tftpd on UDP 69" prov_wan_listening 69 || {
-		lab_tail "$LAB_DIR/tftpd.out"
-		lab_die "in.tftpd did not start"
+	local fam=${1:-4} addr="$PROV_LAB_SERVER:69" opt=-4
+	if [ "$fam" = 6 ]; then
+		addr="[$PROV_LAB_SERVER6]:69"
+		opt=-6
+	fi
+	ip netns exec "$LAB_NS_WAN" "$PROV_TFTPD" -L "$opt" -s "$PROV_TFTP_DIR" \
+		-a "$addr" >"$LAB_DIR/tftpd$fam.out" 2>&1 </dev/null &
+	LAB_PIDS+=("$!")
+	lab_wait_for 10 "in.tftpd on $addr" prov_wan_tftpd "$fam" || {
+		lab_tail "$LAB_DIR/tftpd$fam.out"
+		lab_die "in.tftpd did not start on $addr"
 	}
 }
 
-# A syslog receiver (RFC 5426: one message per UDP datagram, port 514):
-# every datagram a line in $PROV_SYSLOG_OUT.
+prov_wan_tftpd() {
+	ip netns exec "$LAB_NS_WAN" ss -Hlun -"$1" "sport = :69" | grep -q .
+}
+
+# A syslog receiver (RFC 5426: one message per UDP datagram, port 514,
+# IPv4 and IPv6): every datagram a line "SOURCE MESSAGE" in
+# $PROV_SYSLOG_OUT (IPv4 sources without the ::ffff: of the mapping).
 prov_syslog_start() {
 	ip netns exec "$LAB_NS_WAN" "$LAB_PY" -u -c '
 import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 514))
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.bind(("::", 514))
 out = open(sys.argv[1], "a")
 while True:
     data, src = s.recvfrom(4096)
-    out.write("%s %s\n" % (src[0], data.decode("utf-8", "replace")))
+    a = src[0][7:] if src[0].startswith("::ffff:") else src[0]
+    out.write("%s %s\n" % (a, data.decode("utf-8", "replace")))
     out.flush()
 ' "$PROV_SYSLOG_OUT" >"$LAB_DIR/syslog.err" 2>&1 </dev/null &
 	PROV_SYSLOG_PID=$!
@@ -163,23 +290,32 @@ while True:
 		lab_die "the syslog listener did not start"
 }
 
-# prov_lab_up MODE [CAPTURE_FILE]: everything; with CAPTURE_FILE, tshark
-# records DHCP on the WAN host's wan0 from before the control plane starts
-# (PROV_CAPTURE_S seconds, bounded by -a duration).
+# prov_lab_up MODE [CAPTURE_FILE [FILTER]]: everything; with CAPTURE_FILE,
+# tshark records FILTER (default DHCPv4) on the WAN host's wan0 from before
+# the control plane starts (PROV_CAPTURE_S seconds, bounded by -a
+# duration).
 prov_lab_up() {
-	local mode=$1 capture=${2:-}
+	local mode=$1 capture=${2:-} filter=${3:-"udp port 67 or udp port 68"}
 	prov_lab_config "$mode"
 	lab_topology
 	lab_start_dataplane
 	[ "$LAB_PORTS" = tap ] && lab_move_taps
 	lab_hosts
-	prov_tftpd_start
+	case $mode in
+	dhcp4 | static) prov_tftpd_start 4 ;;
+	dhcp6 | dhcp6-nokea) prov_tftpd_start 6 ;;
+	dual)
+		prov_tftpd_start 4
+		prov_tftpd_start 6
+		;;
+	esac
 	prov_syslog_start
-	[ "$mode" = dhcp4 ] && prov_kea_start
+	case $mode in dhcp4 | dual) prov_kea_start ;; esac
+	case $mode in dhcp6 | dual) prov_kea6_start 2001:db8:2::53 ;; esac
 	if [ -n "$capture" ]; then
 		ip netns exec "$LAB_NS_WAN" tshark -q -n -i wan0 \
 			-a "duration:${PROV_CAPTURE_S:-15}" \
-			-f "udp port 67 or udp port 68" -w "$capture" \
+			-f "$filter" -w "$capture" \
 			>"$LAB_DIR/tshark.out" 2>&1 </dev/null &
 		PROV_TSHARK_PID=$!
 		LAB_PIDS+=("$PROV_TSHARK_PID")
@@ -195,5 +331,5 @@ prov_lab_cp_log_has() { grep -Eq "$1" "$LAB_CP_LOG"; }
 
 # The ESG's WAN exception interface carries addr (from the lease).
 prov_lab_esg_has_addr() {
-	ip -n "$LAB_NS_ESG" -o -4 addr show dev esg-wan | grep -q " $1/"
+	ip -n "$LAB_NS_ESG" -o addr show dev esg-wan | grep -q " $1/"
 }
