@@ -279,6 +279,29 @@ take_servers(struct cp_prov *p, const struct esg_dhcp4_msg *l)
 	}
 }
 
+/* Option 3's first router as the interface's IPv4 default gateway (the
+ * dataplane's next hop and the kernel's default route), or none. */
+static void
+gw4_set(struct cp_prov *p, bool on)
+{
+	char a[INET_ADDRSTRLEN];
+	int err;
+
+	if (p->io->gw == NULL)
+		return;
+	if (on && p->st.n_routers > 0) {
+		err = p->io->gw(p->arg, AF_INET, &p->st.routers[0]);
+		if (err)
+			cp_warn("provisioning: gateway %s not installed: %s",
+				ntoa4(p->st.routers[0], a, sizeof(a)),
+				strerror(err));
+		p->st.have_gw4 = err == 0;
+	} else if (p->st.have_gw4) {
+		(void)p->io->gw(p->arg, AF_INET, NULL);
+		p->st.have_gw4 = false;
+	}
+}
+
 static void
 lease_apply(struct cp_prov *p)
 {
@@ -308,6 +331,8 @@ lease_apply(struct cp_prov *p)
 	if (err)
 		cp_err("provisioning: cannot apply %s/%u: %s", a, p->st.plen,
 		       strerror(err));
+	else
+		gw4_set(p, true); /* after the address: it must be on-link */
 }
 
 static void
@@ -319,6 +344,7 @@ lease_drop(struct cp_prov *p, const char *why)
 		return;
 	cp_notice("provisioning: address %s/%u removed (%s)",
 		  ntoa4(p->st.addr, a, sizeof(a)), p->st.plen, why);
+	gw4_set(p, false);
 	(void)p->io->addr(p->arg, false, p->st.addr, p->st.plen);
 	p->st.have_lease = false;
 }
@@ -391,6 +417,9 @@ dhcp4_events(struct cp_prov *p, const struct cp_dhcp4_out *o, uint64_t now_ms,
 				o->events & CP_DHCP4_EV_DNS ? "dns " : "",
 				o->events & CP_DHCP4_EV_SYSLOG ? "syslog" : "");
 			take_servers(p, &p->dhcp4.lease);
+			/* row 2: the ESG takes the MAY, the new router now */
+			if (o->events & CP_DHCP4_EV_ROUTE)
+				gw4_set(p, true);
 		}
 	}
 	if (o->events & CP_DHCP4_EV_PROBE) {
@@ -768,6 +797,8 @@ cp_prov_reapply(struct cp_prov *p)
 			cp_err("provisioning: cannot apply the lease again: "
 			       "%s",
 			       strerror(err));
+		else if (p->st.have_gw4)
+			gw4_set(p, true);
 	}
 	if (p->st.have_lease6) {
 		err = p->io->addr6(p->arg, true, &p->st.addr6, p->st.plen6);

@@ -82,6 +82,9 @@ struct cp_prov_io {
 	 * AF_INET: ARP probe, RFC 5227; AF_INET6: DAD, RFC 4862 5.4) is
 	 * free; the answer comes by cp_prov_probe_result() */
 	int (*probe)(void *arg, int family, const void *addr);
+	/* NULL when not available: the default gateway of family on the
+	 * provisioned interface (addr NULL: none); DHCPv4 option 3 */
+	int (*gw)(void *arg, int family, const void *addr);
 	/* start a TFTP download; the result comes by cp_prov_fetch_done() */
 	int (*fetch)(void *arg, const struct esg_conf_host *srv,
 		     const char *file);
@@ -101,7 +104,8 @@ struct cp_prov_status {
 	unsigned int n_routers, n_dns;
 	struct in_addr routers[ESG_DHCP_MAX_ADDRS]; /* option 3 */
 	struct in_addr dns[ESG_DHCP_MAX_ADDRS];	    /* option 6 */
-	struct esg_conf_host syslog;		    /* family 0: none */
+	bool have_gw4; /* routers[0] installed as the default gateway */
+	struct esg_conf_host syslog; /* family 0: none */
 	/* DHCPv6 (stack ipv6 / dual) */
 	bool have_lease6;
 	struct in6_addr addr6; /* the IA_NA address */

@@ -25,6 +25,19 @@
 #define DHCP6_CLIENT_PORT 546 /* RFC 8415 7.2 */
 #define DHCP6_SERVER_PORT 547
 
+/* The address check by the dataplane (DP_MSG_ADDR_PROBE). IPv4, RFC 5227
+ * 1.1: PROBE_NUM 3 probes PROBE_MIN..PROBE_MAX (1-2 s) apart and
+ * ANNOUNCE_WAIT (2 s) after the last: 3 x 2 s. IPv6, RFC 4862 5.1:
+ * DupAddrDetectTransmits 1, RetransTimer 1 s (RFC 4861 10). The random
+ * wait before the first probe (RFC 5227 PROBE_WAIT, RFC 4862 5.4.2) is
+ * not taken: the DHCP exchange that precedes it already spreads hosts. */
+#define PROBE4_NUM 3
+#define PROBE4_IV_MS 2000
+#define DAD6_NUM 1
+#define DAD6_IV_MS 1000
+/* no ADDR_PROBED this long after the last wait: the dataplane lost it */
+#define PROBE_SLACK_MS 2000
+
 struct cp_prov_run {
 	struct cp_prov p;
 	const struct esg_conf *conf;
@@ -39,7 +52,20 @@ struct cp_prov_run {
 	struct cp_tftp_fetch *fetch;
 	struct cp_syslog *slog;
 	bool started;
+	/* ADDR_PROBE in flight per family (0 IPv4, 1 IPv6): its token (0:
+	 * none), address, and the time-out */
+	uint32_t token;
+	uint32_t ptoken[2];
+	uint8_t paddr[2][16];
+	/* the outcome, handed to cp_prov from ptmr (not from inside cp_dp's
+	 * dispatch: cp_prov then sends IF_ADDR_ADD, and a command sent from a
+	 * RESULT / event handler with a clock newer than the poll's is timed
+	 * out at once by cp_dp) */
+	enum { PROBE_WAIT, PROBE_FREE, PROBE_CONFLICT } pout[2];
+	struct tmr ptmr[2];
 };
+
+static const char *const probe_what[2] = {"ARP probe", "DAD"};
 
 static int64_t
 wall_s(void)
@@ -268,6 +294,165 @@ addr6_io(void *arg, bool add, const struct in6_addr *a, uint8_t plen)
 	return cp_dp_send(r->dp, &m, dp_shm_now_ns(), addr_result_h, r);
 }
 
+static int
+fam_idx(int family)
+{
+	return family == AF_INET6 ? 1 : 0;
+}
+
+/* The probe of family fi is over: hand its outcome to cp_prov. */
+static void
+probe_done(struct cp_prov_run *r, int fi, bool conflict)
+{
+	r->ptoken[fi] = 0;
+	tmr_cancel(&r->ptmr[fi]);
+	(void)cp_prov_probe_result(&r->p, fi ? AF_INET6 : AF_INET, conflict,
+				   tmr_jiffies(), wall_s(), rand_u32());
+	rearm(r);
+}
+
+/* ptmr: the outcome (set by the RESULT / ADDR_PROBED handlers), or the
+ * time-out when the dataplane never answered. */
+static void
+probe_tmr(struct cp_prov_run *r, int fi)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (r->ptoken[fi] == 0)
+		return;
+	if (r->pout[fi] != PROBE_WAIT) {
+		probe_done(r, fi, r->pout[fi] == PROBE_CONFLICT);
+		return;
+	}
+	inet_ntop(fi ? AF_INET6 : AF_INET, r->paddr[fi], a, sizeof(a));
+	cp_warn("provisioning: %s: %s not finished: no ADDR_PROBED from the "
+		"dataplane (restarted?); taken as free",
+		a, probe_what[fi]);
+	probe_done(r, fi, false);
+}
+
+static void
+probe_tmr4_h(void *arg)
+{
+	probe_tmr(arg, 0);
+}
+
+static void
+probe_tmr6_h(void *arg)
+{
+	probe_tmr(arg, 1);
+}
+
+/* Hand the outcome over from the loop, outside cp_dp's dispatch. */
+static void
+probe_outcome(struct cp_prov_run *r, int fi, bool conflict)
+{
+	r->pout[fi] = conflict ? PROBE_CONFLICT : PROBE_FREE;
+	tmr_start(&r->ptmr[fi], 0, fi ? probe_tmr6_h : probe_tmr4_h, r);
+}
+
+/* The RESULT of ADDR_PROBE: 0 = started (ADDR_PROBED follows). */
+static void
+probe_result_h(const union dp_msg *cmd, int status, void *arg)
+{
+	struct cp_prov_run *r = arg;
+	const struct dp_msg_addr_probe *m = &cmd->addr_probe;
+	int fi = fam_idx(m->family);
+	char a[INET6_ADDRSTRLEN];
+
+	if (status == 0 || r->ptoken[fi] != m->token)
+		return;
+	inet_ntop(fi ? AF_INET6 : AF_INET, m->addr, a, sizeof(a));
+	if (status == -EOPNOTSUPP)
+		cp_warn("provisioning: %s: %s not run: dataplane has no probe",
+			a, probe_what[fi]);
+	else
+		cp_warn("provisioning: %s: %s not run: the dataplane answered "
+			"%s; taken as free",
+			a, probe_what[fi], strerror(-status));
+	probe_outcome(r, fi, false);
+}
+
+/* ADDR_PROBED (cp_dp_set_probe_h). */
+static void
+probed_h(const struct dp_msg_addr_probed *evt, uint64_t now_ns, void *arg)
+{
+	struct cp_prov_run *r = arg;
+	int fi = fam_idx(evt->family);
+	char a[INET6_ADDRSTRLEN];
+
+	(void)now_ns;
+	if (r->ptoken[fi] == 0 || r->ptoken[fi] != evt->token)
+		return; /* not ours, or timed out already */
+	inet_ntop(fi ? AF_INET6 : AF_INET, evt->addr, a, sizeof(a));
+	if (evt->conflict)
+		cp_notice("provisioning: %s: %s: in use by "
+			  "%02x:%02x:%02x:%02x:%02x:%02x",
+			  a, probe_what[fi], evt->mac[0], evt->mac[1],
+			  evt->mac[2], evt->mac[3], evt->mac[4], evt->mac[5]);
+	else
+		cp_notice("provisioning: %s: %s: free", a, probe_what[fi]);
+	probe_outcome(r, fi, evt->conflict != 0);
+}
+
+/* io->probe: RFC 2131 4.4.1 / RFC 5227 ARP probe, RFC 4862 5.4 DAD. */
+static int
+probe_io(void *arg, int family, const void *addr)
+{
+	struct cp_prov_run *r = arg;
+	int fi = fam_idx(family), err;
+	uint8_t n = fi ? DAD6_NUM : PROBE4_NUM;
+	uint32_t iv = fi ? DAD6_IV_MS : PROBE4_IV_MS;
+
+	if (r->dp == NULL)
+		return ENOTCONN;
+	if (++r->token == 0)
+		r->token = 1;
+	memset(r->paddr[fi], 0, 16);
+	memcpy(r->paddr[fi], addr, fi ? 16 : 4);
+	r->ptoken[fi] = r->token;
+	r->pout[fi] = PROBE_WAIT;
+	err = cp_dp_addr_probe(r->dp, (uint16_t)r->conf->prov.iface, family,
+			       addr, n, iv, r->token, dp_shm_now_ns(),
+			       probe_result_h, r);
+	if (err) {
+		r->ptoken[fi] = 0;
+		return err;
+	}
+	tmr_start(&r->ptmr[fi], (uint64_t)n * iv + PROBE_SLACK_MS,
+		  fi ? probe_tmr6_h : probe_tmr4_h, r);
+	return 0;
+}
+
+static void
+gw_result_h(const union dp_msg *cmd, int status, void *arg)
+{
+	char a[INET6_ADDRSTRLEN] = "none";
+
+	(void)arg;
+	if (!cmd->if_gw.clear)
+		inet_ntop(cmd->if_gw.family == AF_INET6 ? AF_INET6 : AF_INET,
+			  cmd->if_gw.addr, a, sizeof(a));
+	if (status == 0)
+		cp_info("provisioning: default gateway %s in the dataplane", a);
+	else
+		cp_err("provisioning: default gateway %s refused by the "
+		       "dataplane: %s",
+		       a, strerror(status < 0 ? -status : status));
+}
+
+/* io->gw: DHCPv4 option 3 as the interface's default gateway. */
+static int
+gw_io(void *arg, int family, const void *addr)
+{
+	struct cp_prov_run *r = arg;
+
+	if (r->dp == NULL)
+		return ENOTCONN;
+	return cp_dp_if_gw(r->dp, (uint16_t)r->conf->prov.iface, family, addr,
+			   dp_shm_now_ns(), gw_result_h, r);
+}
+
 static void
 host_sa(const struct esg_conf_host *h, struct sa *sa)
 {
@@ -353,8 +538,8 @@ static const struct cp_prov_io run_io = {
 	.settings = settings_io,
 	.dhcp6_send = dhcp6_send,
 	.addr6 = addr6_io,
-	/* .probe: the contract has no address probe yet (ARP probe / DAD):
-	 * cp_prov logs "not run: dataplane has no probe" */
+	.probe = probe_io,
+	.gw = gw_io,
 };
 
 static void
@@ -363,6 +548,8 @@ destructor(void *arg)
 	struct cp_prov_run *r = arg;
 
 	tmr_cancel(&r->tmr);
+	tmr_cancel(&r->ptmr[0]);
+	tmr_cancel(&r->ptmr[1]);
 	if (r->rx_fd >= 0) {
 		fd_close(r->rx_fd);
 		close(r->rx_fd);
@@ -393,6 +580,8 @@ cp_prov_run_alloc(struct cp_prov_run **rp, const struct esg_conf *conf)
 	r->tx_fd = -1;
 	r->fd6 = -1;
 	tmr_init(&r->tmr);
+	tmr_init(&r->ptmr[0]);
+	tmr_init(&r->ptmr[1]);
 	snprintf(r->ifname, sizeof(r->ifname), "%s",
 		 conf->iface[conf->prov.iface].exception);
 	cp_prov_init(&r->p, &conf->prov, &run_io, r);
@@ -496,6 +685,7 @@ cp_prov_run_attach(struct cp_prov_run *r, struct cp_dp *dp, uint64_t now_ns)
 
 	(void)now_ns;
 	r->dp = dp;
+	cp_dp_set_probe_h(dp, probed_h, r);
 	if (r->started) {
 		/* a new dataplane epoch starts without the lease */
 		cp_prov_reapply(&r->p);

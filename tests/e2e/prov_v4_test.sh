@@ -13,7 +13,10 @@
 #            lands in the dataplane and on esg-wan (the WAN host pings it),
 #            the configuration file 'file' on 'siaddr' (8.1.3) is fetched by
 #            TFTP and applied, and the syslog server of option 7 receives
-#            "provisioning complete" pass (spec 001 eUE-24).
+#            "provisioning complete" pass (spec 001 eUE-24); the address
+#            was ARP-probed by the dataplane first (RFC 2131 4.4.1, RFC
+#            5227) and option 3's router became the default gateway
+#            (IF_GW: the dataplane's next hop and esg-wan's default route).
 #   static   "mode": "static" (8.1.3, fully preconfigured): the file is
 #            fetched and pass reported, and tshark on the WAN host sees no
 #            DHCP packet at all during PROV_CAPTURE_S (15) seconds.
@@ -96,6 +99,18 @@ pass)
 		lab_wan ping -c 2 -W 2 -q "$PROV_LAB_LEASE"
 	check "the file is 'file' on 'siaddr' (spec 000 8.1.3)" \
 		prov_lab_cp_log_has "TFTP esg.cfg from 198\.51\.100\.254:0"
+	check "ARP probe by the dataplane: free (RFC 2131 4.4.1, RFC 5227)" \
+		prov_lab_cp_log_has "$PROV_LAB_LEASE: ARP probe: free"
+	check "option 3's router is the default gateway (IF_GW)" \
+		prov_lab_cp_log_has "default gateway $PROV_LAB_SERVER in the dataplane"
+	# a tun has no gateway to name: the route is "default dev esg-wan"
+	# and the dataplane picks the next hop (dp_kif.c)
+	check "esg-wan has an IPv4 default route" \
+		bash -c "ip -n '$LAB_NS_ESG' -4 route show default dev esg-wan | grep -q ."
+	# an off-link destination (TEST-NET-3 on the WAN host's loopback)
+	ip -n "$LAB_NS_WAN" addr add 203.0.113.1/32 dev lo
+	check "an off-link address is reached through the gateway" \
+		lab_esg ping -c 1 -W 2 -q 203.0.113.1
 	lab_stop_controlplane
 	check "RELEASE at shutdown (RFC 2131 4.4.6)" \
 		lab_wait_for 5 "kea release" grep -q "DHCP4_RELEASE" "$LAB_DIR/kea-dhcp4.log"

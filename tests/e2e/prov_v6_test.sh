@@ -17,7 +17,9 @@
 #              TFTP/IPv6 with blksize 1428 (spec 001 eUE-22) from the
 #              global address (6.2.1.2: link-local only for DHCP); the
 #              syslog server of option 34 gets "provisioning complete"
-#              pass (eUE-24); RELEASE at shutdown (RFC 8415 18.2.7).
+#              pass (eUE-24); DAD by the dataplane found the address
+#              free (RFC 4862 5.4, eUE-4); RELEASE at shutdown (RFC 8415
+#              18.2.7).
 #   dual       "stack": "dual": both leases (kea-dhcp4 and kea-dhcp6), both
 #              addresses pingable; the file and the event from the IPv6
 #              lease (management family IPv6 by default: spec 000 7.2 5f /
@@ -32,8 +34,12 @@
 #              RENEW the ESG logs the new DNS server, used at once, without
 #              restarting provisioning (spec 001 6.3.5): no second file
 #              download, the address stays.
+#   dad        the WAN host already has 2001:db8:2::100: the dataplane's DAD
+#              (RFC 4862 5.4) finds it in use (the host's MAC), the ESG
+#              sends a DECLINE (RFC 8415 18.2.8), kea marks the address
+#              declined, the address is never added.
 #
-# Usage: prov_v6_test.sh [v6|dual|linklocal|renew]   (none: all four, each
+# Usage: prov_v6_test.sh [v6|dual|linklocal|renew|dad]   (none: all, each
 # in a fresh lab). Exit 0 pass, 1 fail, 77 skipped (not root, no netns, no
 # kea-dhcp6 / kea-dhcp4 / in.tftpd / scapy).
 set -uo pipefail
@@ -42,7 +48,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 if [ $# -eq 0 ]; then
 	rc=0
-	for c in v6 dual linklocal renew; do
+	for c in v6 dual linklocal renew dad; do
 		echo "# case $c"
 		"$0" "$c"
 		r=$?
@@ -106,8 +112,8 @@ v6)
 		prov_lab_cp_log_has "TFTP esg\.cfg from \[$S6\]:0"
 	check "the control plane applied the file's settings" \
 		prov_lab_cp_log_has "settings from the file: stack 3"
-	check "DAD said not run (the dataplane has no probe yet)" \
-		prov_lab_cp_log_has "$L6: DAD not run: dataplane has no probe"
+	check "DAD by the dataplane: free (RFC 4862 5.4, eUE-4)" \
+		prov_lab_cp_log_has "$L6: DAD: free"
 	lab_stop_pid_wait "$PROV_TSHARK_PID" $((PROV_CAPTURE_S + 10))
 	ll=$(esg_ll)
 	# RFC 8415 13.1 / 7.1: SOLICIT from the link-local address to
@@ -220,8 +226,35 @@ renew)
 	check "the WAN host still reaches $L6" \
 		lab_wan ping -6 -c 2 -W 2 -q "$L6"
 	;;
+dad)
+	prov_lab_file "$EXAMPLES/good.txt"
+	prov_lab_config dhcp6
+	lab_topology
+	lab_start_dataplane
+	[ "$LAB_PORTS" = tap ] && lab_move_taps
+	lab_hosts
+	# the address kea will offer is taken on the link already
+	ip -n "$LAB_NS_WAN" -6 addr add "$L6/64" dev wan0 nodad
+	hostmac=$(ip -n "$LAB_NS_WAN" -o link show dev wan0 |
+		grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
+	prov_tftpd_start 6
+	prov_syslog_start
+	prov_kea6_start 2001:db8:2::53
+	lab_start_controlplane
+	check "DAD: $L6 in use by the WAN host ($hostmac)" \
+		lab_wait_for 30 "DAD conflict" prov_lab_cp_log_has \
+		"$L6: DAD: in use by $hostmac"
+	check "DECLINE sent (RFC 8415 18.2.8)" \
+		lab_wait_for 5 "declined" prov_lab_cp_log_has "$L6 declined \(DAD: in use\)"
+	check "kea got the DECLINE" \
+		lab_wait_for 10 "kea decline" grep -q "DHCP6_DECLINE" "$LAB_DIR/kea-dhcp6.log"
+	check "the address was never added" \
+		bash -c "! grep -q 'IF_ADDR_ADD $L6' '$LAB_CP_LOG'"
+	check "no file fetched, no event" \
+		bash -c "! grep -q 'TFTP esg' '$LAB_CP_LOG' && ! [ -s '$PROV_SYSLOG_OUT' ]"
+	;;
 *)
-	echo "usage: $0 [v6|dual|linklocal|renew]" >&2
+	echo "usage: $0 [v6|dual|linklocal|renew|dad]" >&2
 	exit 2
 	;;
 esac

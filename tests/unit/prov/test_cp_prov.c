@@ -61,6 +61,9 @@ static struct {
 	uint8_t plen6;
 	unsigned int n_probe;
 	int probe_family;
+	unsigned int n_gw;
+	bool gw_set; /* the last call set one (else cleared) */
+	struct in_addr gw;
 } io;
 
 static int
@@ -154,6 +157,18 @@ f_probe(void *arg, int family, const void *addr)
 	return 0;
 }
 
+static int
+f_gw(void *arg, int family, const void *addr)
+{
+	(void)arg;
+	assert_int_equal(family, AF_INET);
+	io.n_gw++;
+	io.gw_set = addr != NULL;
+	if (addr != NULL)
+		memcpy(&io.gw, addr, 4);
+	return 0;
+}
+
 static const struct cp_prov_io fake = {
 	.dhcp4_send = f_send,
 	.addr = f_addr,
@@ -162,6 +177,7 @@ static const struct cp_prov_io fake = {
 	.settings = f_settings,
 	.dhcp6_send = f_send6,
 	.addr6 = f_addr6,
+	.gw = f_gw,
 };
 
 /* the same with a dataplane that probes (DP_MSG_ADDR_PROBE) */
@@ -174,6 +190,7 @@ static const struct cp_prov_io fake_probe = {
 	.dhcp6_send = f_send6,
 	.addr6 = f_addr6,
 	.probe = f_probe,
+	.gw = f_gw,
 };
 
 static struct cp_prov p; /* large */
@@ -287,6 +304,10 @@ test_dhcp_pass(void **state)
 	assert_int_equal(st->n_routers, 1);
 	assert_int_equal(st->n_dns, 1);
 	assert_int_equal(st->dns[0].s_addr, a4("198.51.100.53").s_addr);
+	/* option 3's router: the interface's default gateway (IF_GW) */
+	assert_int_equal(io.n_gw, 1);
+	assert_true(io.gw_set);
+	assert_int_equal(io.gw.s_addr, a4("198.51.100.254").s_addr);
 	/* spec 000 8.1.3: the file is 'file' on 'siaddr' */
 	assert_int_equal(st->state, CP_PROV_CONFIG);
 	assert_int_equal(io.n_fetch, 1);
@@ -466,6 +487,9 @@ test_renew_and_loss(void **state)
 	assert_int_equal(io.n_del, 1);
 	assert_int_equal(io.addr.s_addr, a4("198.51.100.10").s_addr);
 	assert_int_equal(st->state, CP_PROV_DHCP);
+	/* the gateway went with the address (set, set again, cleared) */
+	assert_int_equal(io.n_gw, 3);
+	assert_false(io.gw_set);
 	/* the next DISCOVER comes from 0.0.0.0 */
 	while (io.last.type != ESG_DHCP4_DISCOVER) {
 		t = cp_prov_next_ms(&p);
@@ -489,6 +513,29 @@ test_release(void **state)
 	assert_int_equal(io.dst.s_addr, a4("198.51.100.254").s_addr);
 	assert_int_equal(io.n_del, 1);
 	assert_int_equal(cp_prov_next_ms(&p), 0);
+}
+
+/* RFC 2131 4.4.1 / RFC 5227: the ARP probe through the dataplane; in
+ * use -> DECLINE, nothing applied. */
+static void
+test_v4_probe(void **state)
+{
+	const struct cp_prov_status *st = cp_prov_status(&p);
+
+	(void)state;
+	setup(ESG_PROV_DHCP);
+	cp_prov_init(&p, &conf, &fake_probe, NULL);
+	to_bound(true);
+	assert_int_equal(io.n_probe, 1);
+	assert_int_equal(io.probe_family, AF_INET);
+	assert_int_equal(io.n_add, 0);
+	assert_false(st->have_lease);
+	assert_int_equal(cp_prov_probe_result(&p, AF_INET, true, 20000, 0, 0),
+			 0);
+	assert_int_equal(io.last.type, ESG_DHCP4_DECLINE);
+	assert_int_equal(io.n_add, 0);
+	assert_int_equal(io.n_gw, 0);
+	assert_int_equal(st->state, CP_PROV_DHCP);
 }
 
 /* ---- DHCPv6 */
@@ -839,6 +886,7 @@ main(void)
 		cmocka_unit_test(test_static),
 		cmocka_unit_test(test_renew_and_loss),
 		cmocka_unit_test(test_release),
+		cmocka_unit_test(test_v4_probe),
 		cmocka_unit_test(test_v6_pass),
 		cmocka_unit_test(test_v6_prefix_len),
 		cmocka_unit_test(test_v6_linklocal),
