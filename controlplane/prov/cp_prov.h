@@ -23,9 +23,10 @@
  *    IPv6 by default per spec 001 6.3.2.1 Table 4), whose BOUND starts
  *    the file download.
  *  - the address check before use (RFC 2131 4.4.1 ARP probe, RFC 4862
- *    5.4 DAD, spec 001 eUE-4) goes through io->probe; without it (the
- *    dataplane has no probe yet) the address is taken as free and that
- *    is logged.
+ *    5.4 DAD, spec 001 eUE-4) goes through io->probe (the driver: the
+ *    dataplane's ADDR_PROBE); without one the address is taken as free
+ *    and that is logged. DHCPv4 option 3's router becomes the default
+ *    gateway through io->gw (IF_GW).
  *  - mode "static" (8.1.3, fully preconfigured): no DHCP packet at all;
  *    the configured file is fetched, then the event.
  *

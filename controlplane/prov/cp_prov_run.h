@@ -13,8 +13,15 @@
  * broadcast and the dataplane hands them to the kernel (dp_classify.c:
  * UDP broadcasts go to the exception interface).
  *
+ * DHCPv6 (stack ipv6 / dual): a UDP socket bound to the interface's
+ * link-local address fe80::EUI-64(port MAC), port 546, sending to
+ * ff02::1:2 port 547 (RFC 8415 13.1, 7.1); the dataplane gives the
+ * exception interface that address and maps the group to its MAC.
+ *
  * The lease's address goes to the dataplane as IF_ADDR_ADD (the dataplane
- * puts it on the exception interface as well), again after every attach.
+ * puts it on the exception interface as well), again after every attach;
+ * before that the dataplane probes it (ADDR_PROBE: ARP probe / DAD), and
+ * DHCPv4 option 3 becomes its default gateway (IF_GW).
  */
 #ifndef CP_PROV_RUN_H
 #define CP_PROV_RUN_H
