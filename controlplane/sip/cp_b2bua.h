@@ -112,6 +112,9 @@ struct cp_dlg_counters;
  * returns the live dialogs. */
 uint32_t cp_b2bua_dlg_counters(const struct cp_b2bua *b,
 			       struct cp_dlg_counters *sum);
+struct cp_dlg_live;
+/* The dialog socks' live objects (cp_dlgsock_live) summed into *sum. */
+void cp_b2bua_dlg_live(const struct cp_b2bua *b, struct cp_dlg_live *sum);
 
 /*
  * The response the B2BUA sends to side A for a final response scode of

@@ -102,3 +102,22 @@ cp_b2bua_dlg_counters(const struct cp_b2bua *b, struct cp_dlg_counters *sum)
 	}
 	return live;
 }
+
+void
+cp_b2bua_dlg_live(const struct cp_b2bua *b, struct cp_dlg_live *sum)
+{
+	unsigned int i;
+
+	memset(sum, 0, sizeof(*sum));
+	if (b == NULL)
+		return;
+	for (i = 0; i < ESG_CONF_MAX_IFACES; i++) {
+		struct cp_dlg_live l;
+
+		if (b->ds[i] == NULL)
+			continue;
+		cp_dlgsock_live(b->ds[i], &l);
+		sum->invs += l.invs;
+		sum->dlgs += l.dlgs;
+	}
+}

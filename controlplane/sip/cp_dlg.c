@@ -9,6 +9,7 @@ destructor(void *arg)
 {
 	struct cp_dlg *dlg = arg;
 
+	dlg->ds->live.dlgs--;
 	hash_unlink(&dlg->he);
 	list_unlink(&dlg->ile);
 	tmr_cancel(&dlg->tmr_rel);
@@ -45,6 +46,7 @@ cp_dlg_alloc(struct cp_dlg **dlgp, struct cp_dlgsock *ds, bool uac,
 	if (dlg == NULL)
 		return ENOMEM;
 	dlg->ds = ds;
+	ds->live.dlgs++;
 	dlg->uac = uac;
 	dlg->state = DLG_EARLY;
 	if (h != NULL)

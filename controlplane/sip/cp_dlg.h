@@ -92,6 +92,9 @@ struct cp_dlg_timers {
 	uint32_t answer_wait_ms; /* UAC late offer: how long a 2xx with an
 				    offer waits for cp_dlg_answer() before
 				    ACK without body + BYE (32000) */
+	uint32_t linger_ms;	 /* UAC: how long an answered INVITE
+				    stays for the 2xx of late forks (64*T1,
+				    RFC 3261 13.2.2.4) */
 };
 
 /*
@@ -225,6 +228,18 @@ void cp_dlgsock_set_rand(struct cp_dlgsock *ds, uint32_t (*randh)(void *arg),
 const struct cp_dlg_counters *cp_dlgsock_counters(const struct cp_dlgsock *ds);
 /* Live dialogs in the sock. */
 uint32_t cp_dlgsock_count(const struct cp_dlgsock *ds);
+/*
+ * The sock's objects alive now (allocated, destructor not run yet). Each
+ * goes when its work is done: a dialog when it terminates, an INVITE at
+ * its final response (after linger_ms once answered) or cp_inv_close().
+ * A count that stays above 0 when no call is left is a leak (tests check
+ * it: libre's mem_get_stat() is not built into Debian's libre).
+ */
+struct cp_dlg_live {
+	uint32_t invs; /* UAC INVITEs (struct cp_inv) */
+	uint32_t dlgs; /* dialogs (struct cp_dlg), in the hash or not */
+};
+void cp_dlgsock_live(const struct cp_dlgsock *ds, struct cp_dlg_live *live);
 
 /* --- UAS --- */
 

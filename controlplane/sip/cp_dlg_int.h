@@ -23,6 +23,8 @@ struct cp_dlgsock {
 	uint32_t (*randh)(void *arg);
 	void *rarg;
 	struct cp_dlg_counters c;
+	struct cp_dlg_live live; /* a cp_inv or cp_dlg must not outlive
+				    the sock: their destructors count here */
 };
 
 struct cp_dlg_sreq {

@@ -199,6 +199,7 @@ cp_dlgsock_set_timers(struct cp_dlgsock *ds, const struct cp_dlg_timers *t)
 	ds->t.sec_ms = d.sec_ms != 0 ? d.sec_ms : 1000;
 	ds->t.answer_wait_ms =
 		d.answer_wait_ms != 0 ? d.answer_wait_ms : 64 * SIP_T1;
+	ds->t.linger_ms = d.linger_ms != 0 ? d.linger_ms : 64 * ds->t.t1_ms;
 }
 
 void
@@ -235,4 +236,13 @@ cp_dlgsock_count(const struct cp_dlgsock *ds)
 	if (ds != NULL)
 		(void)hash_apply(ds->ht, count_h, &n);
 	return n;
+}
+
+void
+cp_dlgsock_live(const struct cp_dlgsock *ds, struct cp_dlg_live *live)
+{
+	if (ds != NULL)
+		*live = ds->live;
+	else
+		memset(live, 0, sizeof(*live));
 }

@@ -13,6 +13,7 @@ destructor(void *arg)
 	struct cp_inv *inv = arg;
 	struct le *le;
 
+	inv->ds->live.invs--;
 	tmr_cancel(&inv->tmr_linger);
 	list_unlink(&inv->le);
 	while ((le = list_head(&inv->forkl)) != NULL) {
@@ -225,7 +226,7 @@ got_2xx(struct cp_inv *inv, const struct sip_msg *msg)
 	/* RFC 3261 13.2.2.4: the other early dialogs end */
 	forks_end(inv, CP_DLG_CLOSE_LOCAL, 0, NULL, dlg, true);
 	inv->done = true;
-	tmr_start(&inv->tmr_linger, 64 * ds->t.t1_ms, linger_h, inv);
+	tmr_start(&inv->tmr_linger, ds->t.linger_ms, linger_h, inv);
 	if (cp_dlg_msg_sdp(msg, &body) == 0) {
 		b = &body;
 		cp_dlg_set_rsdp(dlg, b);
@@ -383,6 +384,7 @@ cp_dlg_invite(struct cp_inv **invp, struct cp_dlgsock *ds,
 	if (inv == NULL)
 		return ENOMEM;
 	inv->ds = ds;
+	ds->live.invs++;
 	if (h != NULL)
 		inv->h = *h;
 	inv->arg = arg;
@@ -417,7 +419,10 @@ cp_dlg_invite(struct cp_inv **invp, struct cp_dlgsock *ds,
 	if (err)
 		goto out;
 	if (prm->auth_user != NULL) {
-		err = sip_auth_alloc(&inv->auth, auth_h, inv, true);
+		/* ref false: inv owns the auth; a reference from the auth
+		 * back to inv would be a cycle that keeps both (and the
+		 * sip_dialog) alive after the layer's reference is gone */
+		err = sip_auth_alloc(&inv->auth, auth_h, inv, false);
 		if (err)
 			goto out;
 	}

@@ -19,7 +19,9 @@
  * answer returned asynchronously (RFC 3264 8.4); INFO relayed; media
  * inactivity ending the call with BYE both sides;
  * admission 503 + Retry-After (RFC 3261 21.5.4); no route (404) and a
- * WAN source that is not the proxy (403); the error mapping table.
+ * WAN source that is not the proxy (403); the error mapping table; the
+ * B2BUA freed with an answered and a ringing call (shutdown). Every test
+ * ends with no call, dialog or INVITE object alive (assert_no_leak).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -286,6 +288,34 @@ test_map(void **state)
 	assert_int_equal(cp_b2bua_map_final(408, 0, &r), 408);
 }
 
+/*
+ * Shutdown with calls up: an answered incoming call and a ringing
+ * outgoing one (its INVITE with the trunk's credentials pending) when the
+ * B2BUA is freed by the teardown, the peers silent. Every call, dialog and
+ * INVITE must go with it: the sanitizer build's LeakSanitizer checks that
+ * at exit (an INVITE kept by a reference cycle leaked here).
+ */
+static void
+test_shutdown_calls_up(void **state)
+{
+	struct cp_dlg_live l;
+
+	(void)state;
+	ua_call(&TRUNKUA, "+4930123455", "+4940999", ESG_WAN, TRUNK_SDP);
+	WAIT(PBXUA.estab == 1 && TRUNKUA.estab == 1, 3000);
+	assert_int_equal(PBXUA.estab, 1);
+	assert_int_equal(TRUNKUA.estab, 1);
+	TRUNKUA.auto_answer = false; /* the next call rings */
+	ua_call_x(&PBXUA, &PBXUA.sess2, "+4930555000", "+4930123401", ESG_LAN,
+		  PBX_SDP, NULL);
+	WAIT(TRUNKUA.invites == 1 && PBXUA.progress >= 1, 3000);
+	assert_int_equal(TRUNKUA.invites, 1);
+	assert_int_equal(cp_b2bua_counters(b2b)->active, 2);
+	cp_b2bua_dlg_live(b2b, &l);
+	assert_true(l.invs >= 1); /* the ringing call's */
+	assert_true(l.dlgs >= 3); /* answered: A and B; ringing: A */
+}
+
 int
 main(void)
 {
@@ -307,6 +337,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_admission, setup_one,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_route, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown_calls_up, setup,
+						teardown),
 	};
 
 	return lab_run("cp_b2bua", tests, sizeof(tests) / sizeof(tests[0]));
