@@ -28,9 +28,11 @@
 /* The address check by the dataplane (DP_MSG_ADDR_PROBE). IPv4, RFC 5227
  * 1.1: PROBE_NUM 3 probes PROBE_MIN..PROBE_MAX (1-2 s) apart and
  * ANNOUNCE_WAIT (2 s) after the last: 3 x 2 s. IPv6, RFC 4862 5.1:
- * DupAddrDetectTransmits 1, RetransTimer 1 s (RFC 4861 10). The random
- * wait before the first probe (RFC 5227 PROBE_WAIT, RFC 4862 5.4.2) is
- * not taken: the DHCP exchange that precedes it already spreads hosts. */
+ * DupAddrDetectTransmits 1, RetransTimer 1 s (RFC 4861 10). IPv4 waits
+ * a random 0..PROBE_WAIT (1 s) before the first probe (RFC 5227 2.1.1);
+ * IPv6 does not (RFC 4862 5.4.2 delays only a first message after the
+ * interface came up, and the DHCPv6 exchange went before). */
+#define PROBE4_WAIT_MS 1000
 #define PROBE4_NUM 3
 #define PROBE4_IV_MS 2000
 #define DAD6_NUM 1
@@ -61,7 +63,7 @@ struct cp_prov_run {
 	 * dispatch: cp_prov then sends IF_ADDR_ADD, and a command sent from a
 	 * RESULT / event handler with a clock newer than the poll's is timed
 	 * out at once by cp_dp) */
-	enum { PROBE_WAIT, PROBE_FREE, PROBE_CONFLICT } pout[2];
+	enum { PROBE_DELAY, PROBE_WAIT, PROBE_FREE, PROBE_CONFLICT } pout[2];
 	struct tmr ptmr[2];
 };
 
@@ -311,20 +313,33 @@ probe_done(struct cp_prov_run *r, int fi, bool conflict)
 	rearm(r);
 }
 
-/* ptmr: the outcome (set by the RESULT / ADDR_PROBED handlers), or the
- * time-out when the dataplane never answered. */
+static int probe_send(struct cp_prov_run *r, int fi);
+
+/* ptmr: the random wait before the first probe is over; or the outcome
+ * (set by the RESULT / ADDR_PROBED handlers); or the time-out when the
+ * dataplane never answered. */
 static void
 probe_tmr(struct cp_prov_run *r, int fi)
 {
 	char a[INET6_ADDRSTRLEN];
+	int err;
 
 	if (r->ptoken[fi] == 0)
 		return;
+	inet_ntop(fi ? AF_INET6 : AF_INET, r->paddr[fi], a, sizeof(a));
+	if (r->pout[fi] == PROBE_DELAY) {
+		err = probe_send(r, fi);
+		if (err == 0)
+			return;
+		cp_warn("provisioning: %s: %s not run: %s; taken as free", a,
+			probe_what[fi], strerror(err));
+		probe_done(r, fi, false);
+		return;
+	}
 	if (r->pout[fi] != PROBE_WAIT) {
 		probe_done(r, fi, r->pout[fi] == PROBE_CONFLICT);
 		return;
 	}
-	inet_ntop(fi ? AF_INET6 : AF_INET, r->paddr[fi], a, sizeof(a));
 	cp_warn("provisioning: %s: %s not finished: no ADDR_PROBED from the "
 		"dataplane (restarted?); taken as free",
 		a, probe_what[fi]);
@@ -395,14 +410,34 @@ probed_h(const struct dp_msg_addr_probed *evt, uint64_t now_ns, void *arg)
 	probe_outcome(r, fi, evt->conflict != 0);
 }
 
+/* ADDR_PROBE for the address of family fi; ptmr then times it out. */
+static int
+probe_send(struct cp_prov_run *r, int fi)
+{
+	uint8_t n = fi ? DAD6_NUM : PROBE4_NUM;
+	uint32_t iv = fi ? DAD6_IV_MS : PROBE4_IV_MS;
+	int err;
+
+	if (r->dp == NULL)
+		return ENOTCONN;
+	r->pout[fi] = PROBE_WAIT;
+	err = cp_dp_addr_probe(r->dp, (uint16_t)r->conf->prov.iface,
+			       fi ? AF_INET6 : AF_INET, r->paddr[fi], n, iv,
+			       r->ptoken[fi], dp_shm_now_ns(), probe_result_h,
+			       r);
+	if (err)
+		return err;
+	tmr_start(&r->ptmr[fi], (uint64_t)n * iv + PROBE_SLACK_MS,
+		  fi ? probe_tmr6_h : probe_tmr4_h, r);
+	return 0;
+}
+
 /* io->probe: RFC 2131 4.4.1 / RFC 5227 ARP probe, RFC 4862 5.4 DAD. */
 static int
 probe_io(void *arg, int family, const void *addr)
 {
 	struct cp_prov_run *r = arg;
 	int fi = fam_idx(family), err;
-	uint8_t n = fi ? DAD6_NUM : PROBE4_NUM;
-	uint32_t iv = fi ? DAD6_IV_MS : PROBE4_IV_MS;
 
 	if (r->dp == NULL)
 		return ENOTCONN;
@@ -411,17 +446,17 @@ probe_io(void *arg, int family, const void *addr)
 	memset(r->paddr[fi], 0, 16);
 	memcpy(r->paddr[fi], addr, fi ? 16 : 4);
 	r->ptoken[fi] = r->token;
-	r->pout[fi] = PROBE_WAIT;
-	err = cp_dp_addr_probe(r->dp, (uint16_t)r->conf->prov.iface, family,
-			       addr, n, iv, r->token, dp_shm_now_ns(),
-			       probe_result_h, r);
-	if (err) {
-		r->ptoken[fi] = 0;
-		return err;
+	if (fi == 0) {
+		/* RFC 5227 2.1.1: a random 0..PROBE_WAIT first */
+		r->pout[fi] = PROBE_DELAY;
+		tmr_start(&r->ptmr[fi], rand_u32() % (PROBE4_WAIT_MS + 1),
+			  probe_tmr4_h, r);
+		return 0;
 	}
-	tmr_start(&r->ptmr[fi], (uint64_t)n * iv + PROBE_SLACK_MS,
-		  fi ? probe_tmr6_h : probe_tmr4_h, r);
-	return 0;
+	err = probe_send(r, fi);
+	if (err)
+		r->ptoken[fi] = 0;
+	return err;
 }
 
 static void
