@@ -659,7 +659,11 @@ expire_results(struct cp_dp *dp, uint64_t now_ns)
 	while ((le = list_head(&dp->pending)) != NULL) {
 		struct cp_dp_pending *p = le->data;
 
-		if (now_ns - p->sent_ns < dp->cfg.result_timeout_ns)
+		/* A command sent from inside a handler of this poll carries
+		 * a newer time than now_ns: it is not old, it is new (an
+		 * unsigned difference would wrap and expire it at once). */
+		if (p->sent_ns >= now_ns ||
+		    now_ns - p->sent_ns < dp->cfg.result_timeout_ns)
 			break;
 		dp->c.results_timeout++;
 		cp_warn("%s seq %u: no RESULT from the dataplane after %" PRIu64

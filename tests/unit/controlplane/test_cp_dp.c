@@ -431,6 +431,20 @@ test_result_matching(void **state)
 	assert_int_equal(rs3.status, -ETIMEDOUT);
 	assert_int_equal(counters(dp).results_timeout, 1);
 
+	/* A command sent from a handler carries a newer clock than the
+	 * poll that runs the handler: it is new, not 2^64 ns old. */
+	rs3.calls = 0;
+	if_addr(&m);
+	assert_int_equal(cp_dp_send(dp, &m, t0 + 2010 * MS, result_h, &rs3), 0);
+	assert_int_equal(cp_dp_poll(dp, t0 + 2004 * MS), 0);
+	assert_int_equal(rs3.calls, 0);
+	assert_int_equal(counters(dp).results_timeout, 1);
+	result(&r, m.hdr.seq, DP_MSG_IF_ADDR_ADD, 0);
+	assert_int_equal(dp_shm_evt_send(fdp, &r, 1), 1);
+	assert_int_equal(cp_dp_poll(dp, t0 + 2011 * MS), 0);
+	assert_int_equal(rs3.calls, 1);
+	assert_int_equal(rs3.status, 0);
+
 	/* A command that does not validate is refused before the ring. */
 	if_addr(&m);
 	m.if_addr.port = DP_MAX_PORTS;
