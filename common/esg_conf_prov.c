@@ -24,6 +24,7 @@ esg_conf_prov_defaults(struct esg_conf_prov *x)
 	x->iface = -1;
 	x->ipv6_prefix_len = 128;
 	x->mgmt_family = AF_INET6;
+	snprintf(x->snmp_community, sizeof(x->snmp_community), "public");
 }
 
 const char *
@@ -374,6 +375,58 @@ parse_dns(struct walk *w, json_t *obj, struct esg_conf_prov *x)
 	return err;
 }
 
+/* "snmp_receivers": ["host[:port]", ...] (eUE-25 INFORMs besides TLV 38),
+ * "snmp_community": the SNMPv2c community (RFC 1901), printable ASCII. */
+static int
+parse_snmp(struct walk *w, json_t *obj, struct esg_conf_prov *x)
+{
+	json_t *arr = json_object_get(obj, "snmp_receivers"), *v;
+	size_t old, o2, i, n;
+	int err = 0;
+
+	if (json_object_get(obj, "snmp_community") != NULL) {
+		err = get_str(w, obj, "snmp_community", x->snmp_community,
+			      sizeof(x->snmp_community), true);
+		n = err ? 0 : strlen(x->snmp_community);
+		old = path_push(w, "snmp_community", 0);
+		for (i = 0; !err && i < n; i++) {
+			if (x->snmp_community[i] < 0x21 ||
+			    x->snmp_community[i] > 0x7e)
+				err = fail(w, "printable ASCII without blanks "
+					      "only");
+		}
+		path_pop(w, old);
+		if (err)
+			return err;
+	}
+	if (arr == NULL)
+		return 0;
+	old = path_push(w, "snmp_receivers", 0);
+	if (!json_is_array(arr)) {
+		err = fail(w, "must be an array, not %s", json_kind(arr));
+	} else if (json_array_size(arr) < 1 ||
+		   json_array_size(arr) > ESG_CONF_PROV_MAX_SNMP) {
+		err = fail(w, "%zu receivers: give 1..%d", json_array_size(arr),
+			   ESG_CONF_PROV_MAX_SNMP);
+	}
+	json_array_foreach(arr, i, v)
+	{
+		if (err)
+			break;
+		o2 = path_push(w, NULL, (int)i);
+		err = host_value(w, v, true, &x->snmp[i]);
+		if (!err && !stack_has(x->stack, x->snmp[i].family))
+			err = fail(w, "an %s address with stack \"%s\"",
+				   x->snmp[i].family == AF_INET ? "IPv4"
+								: "IPv6",
+				   esg_prov_stack_str(x->stack));
+		path_pop(w, o2);
+		x->nb_snmp = (unsigned int)i + 1;
+	}
+	path_pop(w, old);
+	return err;
+}
+
 static int
 parse_dhcp_servers(struct walk *w, json_t *obj, struct esg_conf_prov *x)
 {
@@ -520,6 +573,8 @@ esg_conf_prov_parse(struct walk *w, void *o, struct esg_conf_prov *x,
 					   "dhcp_servers",
 					   "ipv6_prefix_len",
 					   "management_family",
+					   "snmp_receivers",
+					   "snmp_community",
 					   NULL};
 	const struct esg_conf_iface *ifc;
 	json_t *obj = o;
@@ -562,6 +617,8 @@ esg_conf_prov_parse(struct walk *w, void *o, struct esg_conf_prov *x,
 			      sizeof(x->vendor_class), true);
 	if (!err)
 		err = parse_v6_keys(w, obj, x);
+	if (!err)
+		err = parse_snmp(w, obj, x);
 	if (!err)
 		err = check_addrs(w, x, conf);
 	if (!err)

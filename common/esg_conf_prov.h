@@ -24,6 +24,8 @@ struct esg_conf;
 #define ESG_CONF_PROV_FILE_LEN 128  /* configuration file name + NUL */
 #define ESG_CONF_PROV_VCLASS_LEN 64 /* option 60 + NUL */
 #define ESG_CONF_PROV_MAX_DHCP_SERVERS 2
+#define ESG_CONF_PROV_MAX_SNMP 4       /* extra SNMP INFORM receivers */
+#define ESG_CONF_PROV_COMMUNITY_LEN 65 /* SNMPv2c community + NUL */
 
 enum esg_prov_mode {
 	ESG_PROV_OFF = 0, /* no section: static addresses, nothing sent */
@@ -84,6 +86,12 @@ struct esg_conf_prov {
 	 * default AF_INET6 (spec 001 6.3.2.1 Table 4: no preference and
 	 * both families available -> IPv6) */
 	int mgmt_family;
+	/* spec 001 eUE-25: SNMPv2c INFORM receivers of the provisioning
+	 * status besides the file's TLV 38 ones (port 0: 162), and the
+	 * community for all of them (default "public"; TLV 38 has none) */
+	unsigned int nb_snmp;
+	struct esg_conf_host snmp[ESG_CONF_PROV_MAX_SNMP];
+	char snmp_community[ESG_CONF_PROV_COMMUNITY_LEN];
 };
 
 void esg_conf_prov_defaults(struct esg_conf_prov *p);

@@ -7,6 +7,7 @@
  * reader's clock but for "written_ms".
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -620,6 +621,70 @@ lease_obj(const struct cp_prov *p, uint64_t now_ms)
 }
 
 static struct odict *
+lease6_obj(const struct cp_prov *p, uint64_t now_ms)
+{
+	const struct cp_prov_status *st = cp_prov_status(p);
+	char buf[INET6_ADDRSTRLEN];
+	struct odict *o;
+
+	if (!st->have_lease6 || (o = obj_new()) == NULL)
+		return NULL;
+	set_str(o, "address",
+		inet_ntop(AF_INET6, &st->addr6, buf, sizeof(buf)));
+	set_u64(o, "plen", st->plen6);
+	set_in_s(o, "renew_in_s", p->dhcp6_on ? p->dhcp6.t1_ms : 0, now_ms);
+	set_in_s(o, "expires_in_s", p->dhcp6_on ? p->dhcp6.end_ms : 0, now_ms);
+	return o;
+}
+
+static struct odict *
+addr6_list(const struct in6_addr *a, unsigned int n)
+{
+	struct odict *l = obj_new();
+	char buf[INET6_ADDRSTRLEN];
+	unsigned int i;
+
+	for (i = 0; l != NULL && i < n && i < ESG_DHCP_MAX_ADDRS; i++)
+		arr_str(l, inet_ntop(AF_INET6, &a[i], buf, sizeof(buf)));
+	return l;
+}
+
+/* eUE-25: the last SNMP status notification, one entry per receiver */
+static struct odict *
+inform_obj(const struct cp_prov_status *st)
+{
+	struct odict *o, *l, *e;
+	unsigned int i;
+
+	if (st->inform_rounds == 0 || (o = obj_new()) == NULL)
+		return NULL;
+	set_u64(o, "rounds", st->inform_rounds);
+	set_bool(o, "busy", st->inform_busy);
+	set_str(o, "status", st->inform_pass ? "pass" : "fail");
+	l = obj_new();
+	for (i = 0; l != NULL && !st->inform_busy && i < st->n_inform; i++) {
+		const struct cp_prov_inform *r = &st->inform[i];
+
+		if ((e = obj_new()) == NULL)
+			break;
+		set_str(e, "receiver", r->addr);
+		set_int(e, "type", r->type);
+		set_str(e, "source", r->from_file ? "tlv38" : "config");
+		set_str(e, "result",
+			r->err == 0	      ? (r->acked ? "acked" : "sent")
+			: r->err == ETIMEDOUT ? "timeout"
+			: r->err == EPROTO    ? "error-status"
+			: r->err == ENOTSUP   ? "not-sent"
+			: r->err == ENOENT    ? "no-address"
+					      : "error");
+		set_u64(e, "sends", r->sends);
+		arr_child(l, e);
+	}
+	set_child(o, "receivers", l, true);
+	return o;
+}
+
+static struct odict *
 prov_section(const struct cp_status_src *src, uint64_t now_ms)
 {
 	const struct cp_prov *p = src->prov;
@@ -635,7 +700,17 @@ prov_section(const struct cp_status_src *src, uint64_t now_ms)
 		p->dhcp4_on ? cp_dhcp4_state_name(p->dhcp4.state) : NULL);
 	set_child(o, "lease", lease_obj(p, now_ms), false);
 	set_child(o, "routers", addr_list(st->routers, st->n_routers), true);
+	set_bool(o, "gateway4", st->have_gw4);
 	set_child(o, "dns", addr_list(st->dns, st->n_dns), true);
+	set_str(o, "dhcp6",
+		p->dhcp6_on ? cp_dhcp6_state_name(p->dhcp6.state) : NULL);
+	set_child(o, "lease6", lease6_obj(p, now_ms), false);
+	set_child(o, "dns6", addr6_list(st->dns6, st->n_dns6), true);
+	set_str(o, "fqdn", st->fqdn[0] != '\0' ? st->fqdn : NULL);
+	set_str(o, "management_family",
+		st->mgmt_family == AF_INET6  ? "ipv6"
+		: st->mgmt_family == AF_INET ? "ipv4"
+					     : NULL);
 	set_host(o, "syslog", &st->syslog);
 	set_host(o, "config_server", &st->cfg_server);
 	set_str(o, "config_file",
@@ -646,6 +721,7 @@ prov_section(const struct cp_status_src *src, uint64_t now_ms)
 	set_u64(o, "files_ok", st->files_ok);
 	set_u64(o, "files_refused", st->files_refused);
 	set_u64(o, "events_sent", st->events_sent);
+	set_child(o, "inform", inform_obj(st), false);
 	return o;
 }
 

@@ -101,6 +101,78 @@ cp_prov_init(struct cp_prov *p, const struct esg_conf_prov *conf,
 		p->st.syslog = conf->syslog;
 }
 
+/* eUE-25: the SNMP status notification after the file, pass or fail, to
+ * the TLV 38 receivers of the last accepted file (spec 001 6.5: 38.8 in
+ * IPv6 mode) and the configured ones. */
+static void
+inform(struct cp_prov *p, bool pass, const char *reason)
+{
+	bool ipv6;
+	int err;
+
+	if (p->io->inform == NULL)
+		return;
+	if (p->nb_notify == 0 && p->conf->nb_snmp == 0) {
+		cp_info("provisioning: no SNMP receiver (no TLV 38 in an "
+			"accepted file, none configured): no INFORM");
+		return;
+	}
+	/* the addressing mode of the management interface (000 7.2 5f) */
+	ipv6 = p->st.mgmt_family != 0
+		       ? p->st.mgmt_family == AF_INET6
+		       : p->conf->stack == ESG_PROV_STACK_IPV6; /* static */
+	p->st.inform_rounds++;
+	p->st.inform_busy = true;
+	p->st.inform_pass = pass;
+	p->st.n_inform = 0;
+	err = p->io->inform(p->arg, pass, pass ? NULL : reason, p->notify,
+			    p->nb_notify, ipv6);
+	if (err) {
+		p->st.inform_busy = false;
+		cp_err("provisioning: SNMP INFORM not sent: %s", strerror(err));
+	}
+}
+
+void
+cp_prov_inform_done(struct cp_prov *p, const struct cp_prov_inform *res,
+		    unsigned int n)
+{
+	unsigned int i;
+
+	if (n > CP_PROV_MAX_INFORM)
+		n = CP_PROV_MAX_INFORM;
+	p->st.inform_busy = false;
+	p->st.n_inform = n;
+	for (i = 0; i < n; i++) {
+		const struct cp_prov_inform *r = &res[i];
+
+		p->st.inform[i] = *r;
+		if (r->err == 0)
+			cp_notice(
+				"provisioning: SNMP %s to %s (%s): %s after "
+				"%u send(s)",
+				r->type == CP_CFGFILE_TRAP_V2C ? "trap"
+							       : "INFORM",
+				r->addr, r->from_file ? "TLV 38" : "configured",
+				r->type == CP_CFGFILE_TRAP_V2C ? "sent"
+							       : "acknowledged",
+				r->sends);
+		else
+			cp_warn("provisioning: SNMP notification (38.3 type "
+				"%d) to %s (%s): %s%s after %u send(s)",
+				r->type, r->addr,
+				r->from_file ? "TLV 38" : "configured",
+				r->err == ENOENT
+					? "no address of the addressing mode "
+					  "(spec 001 6.5)"
+				: r->err == ENOTSUP
+					? "type not sent (SNMPv1 / SNMPv3)"
+					: strerror(r->err),
+				r->err == ETIMEDOUT ? " (no Response)" : "",
+				r->sends);
+	}
+}
+
 /* eUE-24: the "provisioning complete" event, pass or fail. */
 static void
 report(struct cp_prov *p, bool pass, const char *reason)
@@ -119,6 +191,7 @@ report(struct cp_prov *p, bool pass, const char *reason)
 		cp_err("provisioning failed: %s", reason);
 		set_state(p, CP_PROV_FAILED, "provisioning complete: fail");
 	}
+	inform(p, pass, reason);
 	if (p->st.syslog.family == 0) {
 		cp_warn("provisioning: no syslog server (none from DHCP, none "
 			"configured): the %s event is not sent",
@@ -240,6 +313,9 @@ cp_prov_fetch_done(struct cp_prov *p, int err, const uint8_t *data, size_t len,
 	}
 	p->st.settings = s;
 	p->st.files_ok++;
+	/* eUE-25 goes to the TLV 38 receivers of this file from now on */
+	p->nb_notify = p->cf.nb_notify;
+	memcpy(p->notify, p->cf.notify, sizeof(p->notify));
 	cp_info("provisioning: configuration file %s applied (%zu bytes, %u "
 		"varbinds, %u receivers)",
 		p->st.cfg_file, len, p->cf.nb_vb, p->cf.nb_notify);

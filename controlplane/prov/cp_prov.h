@@ -55,6 +55,20 @@
 #include "esg_conf.h"
 
 #define CP_PROV_ERR_LEN 512
+/* eUE-25 receivers: the file's TLV 38 ones plus the configured ones */
+#define CP_PROV_MAX_INFORM (CP_CFGFILE_MAX_NOTIFY + ESG_CONF_PROV_MAX_SNMP)
+
+/* The outcome of the status notification toward one receiver. */
+struct cp_prov_inform {
+	char addr[64];	/* "192.0.2.1:162", "[2001:db8::1]:162", "-" */
+	int type;	/* 38.3 type (3: INFORM v2c, 2: trap v2c ...) */
+	bool from_file; /* TLV 38 of the file; else "snmp_receivers" */
+	/* 0 acknowledged (trap: sent), ETIMEDOUT, EPROTO (error-status),
+	 * ENOTSUP (v1 / v3: not sent), ENOENT (no address of the mode) */
+	int err;
+	bool acked;
+	uint32_t sends;
+};
 
 enum cp_prov_state {
 	CP_PROV_WAITING, /* for the dataplane (port MAC, exception iface) */
@@ -94,6 +108,14 @@ struct cp_prov_io {
 		      const struct cp_syslog_msg *m);
 	/* the configuration file was applied: s is the new settings */
 	void (*settings)(void *arg, const struct cp_cfgfile_settings *s);
+	/* NULL when not available: eUE-25, the status notification (pass
+	 * or fail, reason) to the TLV 38 receivers rcv[n] of the last
+	 * accepted file (n may be 0; ipv6: 38.8 in lieu of 38.1, spec 001
+	 * 6.5) and to the configured ones; the outcome comes by
+	 * cp_prov_inform_done() */
+	int (*inform)(void *arg, bool pass, const char *reason,
+		      const struct cp_cfgfile_notify *rcv, unsigned int n,
+		      bool ipv6);
 };
 
 /* What `esgctl` and the logs show (docs/provisioning.md). */
@@ -121,6 +143,13 @@ struct cp_prov_status {
 	struct cp_cfgfile_settings settings; /* in force */
 	unsigned int transitions;
 	unsigned int files_ok, files_refused, events_sent;
+	/* eUE-25: the last status notification (inform_rounds 0: none
+	 * yet; inform_busy: some receiver has not finished) */
+	unsigned int inform_rounds;
+	bool inform_busy;
+	bool inform_pass; /* what the last round said */
+	unsigned int n_inform;
+	struct cp_prov_inform inform[CP_PROV_MAX_INFORM];
 };
 
 struct cp_prov {
@@ -136,7 +165,10 @@ struct cp_prov {
 	uint64_t last_ms;	 /* the time of the last entry (RELEASE) */
 	struct cp_prov_status st;
 	struct cp_cfgfile cf; /* scratch for the parser (large) */
-	int64_t wall_s;	      /* wall clock of the last event, for syslog */
+	/* TLV 38 of the last accepted file (a refused one keeps these) */
+	struct cp_cfgfile_notify notify[CP_CFGFILE_MAX_NOTIFY];
+	unsigned int nb_notify;
+	int64_t wall_s; /* wall clock of the last event, for syslog */
 };
 
 /* conf must outlive p; nothing is sent yet. */
@@ -167,6 +199,10 @@ int cp_prov_probe_result(struct cp_prov *p, int family, bool conflict,
 void cp_prov_fetch_done(struct cp_prov *p, int err, const uint8_t *data,
 			size_t len, uint16_t code, const char *msg,
 			int64_t wall_s);
+/* The status notification of io->inform ended: res[n], one per
+ * receiver; logged one line each and kept in the status. */
+void cp_prov_inform_done(struct cp_prov *p, const struct cp_prov_inform *res,
+			 unsigned int n);
 /* A new dataplane epoch starts empty: apply the lease again. */
 void cp_prov_reapply(struct cp_prov *p);
 /* Give the leases back (RFC 2131 4.4.6, RFC 8415 18.2.7) at shutdown. */

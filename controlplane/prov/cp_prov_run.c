@@ -17,6 +17,7 @@
 #include "cp_dp.h"
 #include "cp_log.h"
 #include "cp_prov_run.h"
+#include "cp_snmp_notify.h"
 #include "cp_state.h"
 #include "cp_tftp.h"
 
@@ -53,6 +54,9 @@ struct cp_prov_run {
 	struct tmr tmr;
 	struct cp_tftp_fetch *fetch;
 	struct cp_syslog *slog;
+	struct cp_snmp_notify *snmp;	 /* eUE-25 round in flight */
+	struct cp_snmp_notify *snmp_old; /* finished: freed later */
+	uint64_t start_ms;		 /* for sysUpTime.0 */
 	bool started;
 	/* ADDR_PROBE in flight per family (0 IPv4, 1 IPv6): its token (0:
 	 * none), address, and the time-out */
@@ -565,6 +569,90 @@ settings_io(void *arg, const struct cp_cfgfile_settings *s)
 		  s->sip_port);
 }
 
+static void
+snmp_done_h(const struct cp_snmp_result *res, unsigned int n, void *arg)
+{
+	struct cp_prov_run *r = arg;
+	struct cp_prov_inform out[CP_PROV_MAX_INFORM];
+	unsigned int i, nf = r->p.nb_notify;
+
+	if (n > CP_PROV_MAX_INFORM)
+		n = CP_PROV_MAX_INFORM;
+	memset(out, 0, sizeof(out));
+	for (i = 0; i < n; i++) {
+		snprintf(out[i].addr, sizeof(out[i].addr), "%s",
+			 res[i].addr[0] ? res[i].addr : "-");
+		out[i].type = res[i].type;
+		/* the file's receivers were added first */
+		out[i].from_file = i < nf;
+		out[i].err = res[i].err;
+		out[i].acked = res[i].acked;
+		out[i].sends = res[i].sends;
+	}
+	/* not freed from inside its own handler */
+	mem_deref(r->snmp_old);
+	r->snmp_old = r->snmp;
+	r->snmp = NULL;
+	cp_prov_inform_done(&r->p, out, n);
+}
+
+static int
+inform_io(void *arg, bool pass, const char *reason,
+	  const struct cp_cfgfile_notify *rcv, unsigned int n, bool ipv6)
+{
+	struct cp_prov_run *r = arg;
+	const struct esg_conf_prov *c = &r->conf->prov;
+	const struct cp_prov_status *st = &r->p.st;
+	struct cp_snmp_prov_status ss;
+	struct cp_cfgfile *cf = NULL;
+	unsigned int i;
+	struct sa sa;
+	int err;
+
+	/* a round still running is superseded by the newer status */
+	r->snmp = mem_deref(r->snmp);
+	err = cp_snmp_notify_alloc(&r->snmp, c->snmp_community, snmp_done_h, r);
+	if (err)
+		return err;
+	if (n > 0) {
+		/* cp_snmp_notify_add_cfgfile reads a whole parsed file */
+		cf = mem_zalloc(sizeof(*cf), NULL);
+		if (cf == NULL) {
+			err = ENOMEM;
+			goto out;
+		}
+		if (n > CP_CFGFILE_MAX_NOTIFY)
+			n = CP_CFGFILE_MAX_NOTIFY;
+		memcpy(cf->notify, rcv, n * sizeof(*rcv));
+		cf->nb_notify = n;
+		err = cp_snmp_notify_add_cfgfile(r->snmp, cf, ipv6);
+		if (err)
+			goto out;
+	}
+	for (i = 0; i < c->nb_snmp; i++) {
+		host_sa(&c->snmp[i], &sa);
+		err = cp_snmp_notify_add(r->snmp, &sa, CP_SNMP_INFORM_V2C, 0,
+					 CP_SNMP_RETRIES);
+		if (err)
+			goto out;
+	}
+	memset(&ss, 0, sizeof(ss));
+	ss.pass = pass;
+	ss.reason = reason;
+	ss.file = st->cfg_file;
+	ss.has_wan4 = st->have_lease;
+	memcpy(ss.wan4, &st->addr, 4);
+	ss.has_wan6 = st->have_lease6;
+	memcpy(ss.wan6, &st->addr6, 16);
+	ss.uptime_cs = (uint32_t)((tmr_jiffies() - r->start_ms) / 10);
+	err = cp_snmp_notify_start(r->snmp, &ss);
+out:
+	mem_deref(cf);
+	if (err)
+		r->snmp = mem_deref(r->snmp);
+	return err;
+}
+
 static const struct cp_prov_io run_io = {
 	.dhcp4_send = dhcp4_send,
 	.addr = addr_io,
@@ -575,6 +663,7 @@ static const struct cp_prov_io run_io = {
 	.addr6 = addr6_io,
 	.probe = probe_io,
 	.gw = gw_io,
+	.inform = inform_io,
 };
 
 static void
@@ -597,6 +686,8 @@ destructor(void *arg)
 	}
 	mem_deref(r->fetch);
 	mem_deref(r->slog);
+	mem_deref(r->snmp);
+	mem_deref(r->snmp_old);
 }
 
 int
@@ -620,6 +711,7 @@ cp_prov_run_alloc(struct cp_prov_run **rp, const struct esg_conf *conf)
 	snprintf(r->ifname, sizeof(r->ifname), "%s",
 		 conf->iface[conf->prov.iface].exception);
 	cp_prov_init(&r->p, &conf->prov, &run_io, r);
+	r->start_ms = tmr_jiffies();
 	if (gethostname(r->p.hostname, sizeof(r->p.hostname) - 1) != 0)
 		r->p.hostname[0] = '\0';
 	*rp = r;

@@ -399,6 +399,31 @@ list_line(FILE *f, const char *label, const json_t *a)
 	fprintf(f, "%s\n", json_array_size(a) == 0 ? " none" : "");
 }
 
+/* eUE-25: the last SNMP status notification, a line per receiver */
+static void
+prov_inform_print(FILE *f, const json_t *in)
+{
+	const json_t *e;
+	char b[2][24];
+	size_t i;
+
+	if (!json_is_object(in)) {
+		fprintf(f, "snmp inform: none sent\n");
+		return;
+	}
+	fprintf(f, "snmp inform: round %s  status %s%s\n",
+		i_of(in, "rounds", b[0], sizeof(b[0])), s_of(in, "status"),
+		json_is_true(json_object_get(in, "busy")) ? "  (in progress)"
+							  : "");
+	json_array_foreach(json_object_get(in, "receivers"), i, e)
+	{
+		fprintf(f, "  %s (%s, type %s): %s after %s send(s)\n",
+			s_of(e, "receiver"), s_of(e, "source"),
+			i_of(e, "type", b[0], sizeof(b[0])), s_of(e, "result"),
+			i_of(e, "sends", b[1], sizeof(b[1])));
+	}
+}
+
 void
 esgctl_cp_prov_print(FILE *f, const json_t *doc)
 {
@@ -422,7 +447,22 @@ esgctl_cp_prov_print(FILE *f, const json_t *doc)
 	else
 		fprintf(f, "lease: none\n");
 	list_line(f, "routers", json_object_get(p, "routers"));
+	fprintf(f, "gateway4: %s\n",
+		json_is_true(json_object_get(p, "gateway4")) ? "installed"
+							     : "none");
 	list_line(f, "dns", json_object_get(p, "dns"));
+	fprintf(f, "dhcpv6 %s  management family %s\n", s_of(p, "dhcp6"),
+		s_of(p, "management_family"));
+	l = json_object_get(p, "lease6");
+	if (json_is_object(l))
+		fprintf(f, "lease6: %s/%s  renew in %s s  expires in %s s\n",
+			s_of(l, "address"), i_of(l, "plen", b[0], sizeof(b[0])),
+			i_of(l, "renew_in_s", b[1], sizeof(b[1])),
+			i_of(l, "expires_in_s", b[2], sizeof(b[2])));
+	else
+		fprintf(f, "lease6: none\n");
+	list_line(f, "dns6", json_object_get(p, "dns6"));
+	fprintf(f, "fqdn: %s\n", s_of(p, "fqdn"));
 	fprintf(f, "syslog: %s  config: server %s file %s\n", s_of(p, "syslog"),
 		s_of(p, "config_server"), s_of(p, "config_file"));
 	fprintf(f, "files ok %s refused %s  events sent %s  transitions %s\n",
@@ -432,4 +472,5 @@ esgctl_cp_prov_print(FILE *f, const json_t *doc)
 		i_of(p, "transitions", b[3], sizeof(b[3])));
 	if (json_is_string(json_object_get(p, "last_error")))
 		fprintf(f, "last error: %s\n", s_of(p, "last_error"));
+	prov_inform_print(f, json_object_get(p, "inform"));
 }

@@ -155,6 +155,19 @@ test_dhcp(void **state)
 	 * management family IPv6 (spec 001 6.3.2.1 Table 4) */
 	assert_int_equal(c.prov.ipv6_prefix_len, 128);
 	assert_int_equal(c.prov.mgmt_family, AF_INET6);
+	/* eUE-25 receivers besides TLV 38; community "public" by default */
+	assert_int_equal(c.prov.nb_snmp, 0);
+	assert_string_equal(c.prov.snmp_community, "public");
+	load_ok(DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\","
+		    "\"stack\":\"dual\",\"snmp_receivers\":[\"198.51.100.9\","
+		    "\"[2001:db8:2::9]:1162\"],\"snmp_community\":\"esg-ro\""),
+		&c);
+	assert_int_equal(c.prov.nb_snmp, 2);
+	assert_int_equal(c.prov.snmp[0].family, AF_INET);
+	assert_int_equal(c.prov.snmp[0].port, 0);
+	assert_int_equal(c.prov.snmp[1].family, AF_INET6);
+	assert_int_equal(c.prov.snmp[1].port, 1162);
+	assert_string_equal(c.prov.snmp_community, "esg-ro");
 	load_ok(DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\","
 		    "\"stack\":\"dual\",\"ipv6_prefix_len\":64,"
 		    "\"management_family\":\"ipv4\""),
@@ -325,6 +338,26 @@ static const struct {
 	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"dual\","
 	     "\"management_family\":\"any\""),
 	 "provisioning.management_family: 'any' is not \"ipv4\" or \"ipv6\""},
+	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv4\","
+	     "\"snmp_receivers\":\"198.51.100.9\""),
+	 "provisioning.snmp_receivers: must be an array, not a string"},
+	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv4\","
+	     "\"snmp_receivers\":[]"),
+	 "provisioning.snmp_receivers: 0 receivers: give 1..4"},
+	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv4\","
+	     "\"snmp_receivers\":[\"198.51.100.9:162\",\"nms.example\"]"),
+	 "provisioning.snmp_receivers[1]: 'nms.example' is not an address "
+	 "(a.b.c.d[:port], x::y, [x::y]:port)"},
+	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv4\","
+	     "\"snmp_receivers\":[\"[2001:db8:2::9]:162\"]"),
+	 "provisioning.snmp_receivers[0]: an IPv6 address with stack "
+	 "\"ipv4\""},
+	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv4\","
+	     "\"snmp_community\":\"pub lic\""),
+	 "provisioning.snmp_community: printable ASCII without blanks only"},
+	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv4\","
+	     "\"snmp_community\":\"\""),
+	 "provisioning.snmp_community: length 0 is out of range 1..64"},
 };
 
 static void

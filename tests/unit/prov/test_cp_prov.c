@@ -37,6 +37,16 @@ static const uint8_t good_file[] = {
 	0x01, 0xfe, 0x01, 0xff, /* end */
 };
 
+/* The same with a TLV 38 receiver (spec 001 6.5): 38.1 198.51.100.2,
+ * 38.3 type 3 (INFORM v2c). */
+static const uint8_t file_tlv38[] = {
+	0xfe, 0x01, 0x01,					    /* start */
+	0x0b, 0x13, 0x30, 0x11, 0x06, 0x0c, 0x2b, 0x06, 0x01, 0x04, /* TLV 11 */
+	0x01, 0x81, 0xfd, 0x59, 0x01, 0x01, 0x01, 0x00, 0x02, 0x01,
+	0x01, 0x26, 0x0a, 0x01, 0x04, 198,  51,	  100,	2,    0x03, /* 38 */
+	0x02, 0x00, 0x03, 0xfe, 0x01, 0xff,			    /* end */
+};
+
 /* ---- fake I/O */
 
 static struct {
@@ -64,6 +74,13 @@ static struct {
 	unsigned int n_gw;
 	bool gw_set; /* the last call set one (else cleared) */
 	struct in_addr gw;
+	/* eUE-25 */
+	unsigned int n_inform;
+	bool inform_pass;
+	char inform_reason[CP_PROV_ERR_LEN];
+	unsigned int inform_n;
+	bool inform_ipv6;
+	struct cp_cfgfile_notify inform_rcv;
 } io;
 
 static int
@@ -168,6 +185,34 @@ f_gw(void *arg, int family, const void *addr)
 		memcpy(&io.gw, addr, 4);
 	return 0;
 }
+
+static int
+f_inform(void *arg, bool pass, const char *reason,
+	 const struct cp_cfgfile_notify *rcv, unsigned int n, bool ipv6)
+{
+	(void)arg;
+	io.n_inform++;
+	io.inform_pass = pass;
+	snprintf(io.inform_reason, sizeof(io.inform_reason), "%s",
+		 reason ? reason : "");
+	io.inform_n = n;
+	io.inform_ipv6 = ipv6;
+	if (n > 0)
+		io.inform_rcv = rcv[0];
+	return 0;
+}
+
+static const struct cp_prov_io fake_inform = {
+	.dhcp4_send = f_send,
+	.addr = f_addr,
+	.fetch = f_fetch,
+	.syslog = f_syslog,
+	.settings = f_settings,
+	.dhcp6_send = f_send6,
+	.addr6 = f_addr6,
+	.gw = f_gw,
+	.inform = f_inform,
+};
 
 static const struct cp_prov_io fake = {
 	.dhcp4_send = f_send,
@@ -331,6 +376,85 @@ test_dhcp_pass(void **state)
 		"[esgProv@32473 status=\"pass\" file=\"esg.cfg\"] "
 		"provisioning complete: pass");
 	assert_string_equal(st->last_error, "");
+}
+
+/* eUE-25: the INFORM after the file, pass and fail, to the TLV 38
+ * receivers of the last accepted file (a refused file keeps them) and
+ * the configured ones; the outcome per receiver in the status. */
+static void
+test_inform(void **state)
+{
+	const struct cp_prov_status *st = cp_prov_status(&p);
+	struct cp_prov_inform res[2];
+	uint8_t bad[sizeof(file_tlv38) - 3];
+
+	(void)state;
+	/* no receiver anywhere: nothing asked */
+	setup(ESG_PROV_DHCP);
+	cp_prov_init(&p, &conf, &fake_inform, NULL);
+	to_bound(true);
+	cp_prov_fetch_done(&p, 0, good_file, sizeof(good_file), 0, NULL, 0);
+	assert_int_equal(st->state, CP_PROV_DONE);
+	assert_int_equal(io.n_inform, 0);
+	assert_int_equal(st->inform_rounds, 0);
+
+	/* the file's TLV 38 */
+	setup(ESG_PROV_DHCP);
+	cp_prov_init(&p, &conf, &fake_inform, NULL);
+	to_bound(true);
+	cp_prov_fetch_done(&p, 0, file_tlv38, sizeof(file_tlv38), 0, NULL, 0);
+	assert_int_equal(st->state, CP_PROV_DONE);
+	assert_int_equal(io.n_inform, 1);
+	assert_true(io.inform_pass);
+	assert_string_equal(io.inform_reason, "");
+	assert_false(io.inform_ipv6); /* stack ipv4: 38.1 */
+	assert_int_equal(io.inform_n, 1);
+	assert_true(io.inform_rcv.has_v4);
+	assert_int_equal(io.inform_rcv.v4[3], 2);
+	assert_int_equal(io.inform_rcv.type, CP_CFGFILE_INFORM_V2C);
+	assert_true(st->inform_busy);
+	assert_int_equal(st->inform_rounds, 1);
+	memset(res, 0, sizeof(res));
+	strcpy(res[0].addr, "198.51.100.2:162");
+	res[0].type = 3;
+	res[0].from_file = true;
+	res[0].acked = true;
+	res[0].sends = 1;
+	strcpy(res[1].addr, "198.51.100.9:162");
+	res[1].type = 3;
+	res[1].err = ETIMEDOUT;
+	res[1].sends = 4;
+	cp_prov_inform_done(&p, res, 2);
+	assert_false(st->inform_busy);
+	assert_true(st->inform_pass);
+	assert_int_equal(st->n_inform, 2);
+	assert_string_equal(st->inform[0].addr, "198.51.100.2:162");
+	assert_true(st->inform[0].acked);
+	assert_int_equal(st->inform[1].err, ETIMEDOUT);
+
+	/* a refused file later: "fail" to the accepted file's receivers */
+	memcpy(bad, file_tlv38, sizeof(bad)); /* no end marker */
+	p.st.state = CP_PROV_CONFIG;
+	cp_prov_fetch_done(&p, 0, bad, sizeof(bad), 0, NULL, 0);
+	assert_int_equal(st->state, CP_PROV_FAILED);
+	assert_int_equal(io.n_inform, 2);
+	assert_false(io.inform_pass);
+	assert_non_null(strstr(io.inform_reason, "without the end marker"));
+	assert_int_equal(io.inform_n, 1);
+	assert_int_equal(st->inform_rounds, 2);
+
+	/* configured receivers only: asked with no TLV 38 */
+	setup(ESG_PROV_DHCP);
+	conf.nb_snmp = 1;
+	conf.snmp[0].family = AF_INET;
+	conf.snmp[0].u.v4 = a4("198.51.100.9");
+	cp_prov_init(&p, &conf, &fake_inform, NULL);
+	to_bound(false); /* no file: fail */
+	assert_int_equal(st->state, CP_PROV_FAILED);
+	assert_int_equal(io.n_inform, 1);
+	assert_false(io.inform_pass);
+	assert_int_equal(io.inform_n, 0);
+	assert_non_null(strstr(io.inform_reason, "no configuration file"));
 }
 
 static void
@@ -879,6 +1003,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dhcp_pass),
+		cmocka_unit_test(test_inform),
 		cmocka_unit_test(test_dhcp_bad_file_keeps_settings),
 		cmocka_unit_test(test_tftp_error),
 		cmocka_unit_test(test_no_file_in_lease),
