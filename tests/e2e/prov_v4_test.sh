@@ -64,7 +64,17 @@ EXAMPLES="$LAB_ROOT/tests/tools/esg-cfgfile/examples"
 
 case $CASE in
 pass)
-	prov_lab_file "$EXAMPLES/good.txt"
+	# spec 001 eUE-25 / 6.5: the file's TLV 38 names the WAN host's
+	# snmptrapd (port 162) and 198.51.100.2, where nobody answers (38.4
+	# 1000 ms, 38.5 2: three sends, then a time-out); the configuration
+	# adds a receiver on port 1162 and the community
+	sed 's/^notify .*/notify ipv4=198.51.100.254 port=162 type=inform timeout=1000 retries=2\
+notify ipv4=198.51.100.2 ipv6=2001:db8:2::2 port=162 type=inform timeout=1000 retries=2/' \
+		"$EXAMPLES/good.txt" >"$LAB_DIR/inform.txt"
+	prov_lab_file "$LAB_DIR/inform.txt"
+	PROV_CONF_EXTRA='.provisioning.snmp_receivers = ["198.51.100.254:1162"]
+		| .provisioning.snmp_community = "esg-e2e"'
+	PROV_TRAPD_ARGS="esg-e2e udp:198.51.100.254:162 udp:198.51.100.254:1162"
 	# longer than the first DISCOVER's 1-10 s wait plus the exchange; the
 	# capture is left to end by itself (a SIGTERM-ed tshark may leave its
 	# file without the packets)
@@ -111,6 +121,30 @@ pass)
 	ip -n "$LAB_NS_WAN" addr add 203.0.113.1/32 dev lo
 	check "an off-link address is reached through the gateway" \
 		lab_esg ping -c 1 -W 2 -q 203.0.113.1
+	# eUE-25: the INFORM to each receiver, acknowledged by snmptrapd
+	check "SNMP INFORM to the TLV 38 receiver acknowledged (eUE-25)" \
+		lab_wait_for 10 "inform tlv38" prov_lab_cp_log_has \
+		"SNMP INFORM to 198\.51\.100\.254:162 \(TLV 38\): acknowledged after 1 send"
+	check "SNMP INFORM to the configured receiver acknowledged" \
+		prov_lab_cp_log_has "SNMP INFORM to 198\.51\.100\.254:1162 \(configured\): acknowledged after 1 send"
+	check "the silent TLV 38 receiver: 3 sends (38.5 = 2), timed out" \
+		prov_lab_cp_log_has "to 198\.51\.100\.2:162 \(TLV 38\): Connection timed out \(no Response\) after 3 send"
+	for port in 162 1162; do
+		check "snmptrapd on $port got the INFORM from $PROV_LAB_LEASE" \
+			prov_lab_trapd_has "UDP: \[$PROV_LAB_LEASE\]:[0-9]+->\[198\.51\.100\.254\]:$port"
+	done
+	for vb in '\.1\.3\.6\.1\.6\.3\.1\.1\.4\.1\.0 = OID: \.1\.3\.6\.1\.4\.1\.32473\.1\.0\.1' \
+		'\.1\.3\.6\.1\.4\.1\.32473\.1\.2\.1\.0 = INTEGER: 1' \
+		'\.1\.3\.6\.1\.4\.1\.32473\.1\.2\.3\.0 = STRING: "esg\.cfg"' \
+		"\\.1\\.3\\.6\\.1\\.4\\.1\\.32473\\.1\\.2\\.4\\.0 = IpAddress: $PROV_LAB_LEASE"; do
+		check "snmptrapd logged $vb" prov_lab_trapd_has "$vb"
+	done
+	# the status document (esgctl prov --json) has each receiver's result
+	"$LAB_CTL_BIN" --instance "$LAB_INSTANCE" prov --json >"$LAB_DIR/prov.json" 2>&1
+	check "esgctl prov: inform pass, 2 acked + 1 timeout" \
+		jq -e '.provisioning.inform.status == "pass" and
+			([.provisioning.inform.receivers[].result] | sort) == ["acked", "acked", "timeout"]' \
+		"$LAB_DIR/prov.json"
 	lab_stop_controlplane
 	check "RELEASE at shutdown (RFC 2131 4.4.6)" \
 		lab_wait_for 5 "kea release" grep -q "DHCP4_RELEASE" "$LAB_DIR/kea-dhcp4.log"

@@ -20,6 +20,10 @@
 #   prov_kea6_stop           stop it (bounded)
 #   prov_lab_syslog_has RE   the syslog listener got a line matching RE
 #   prov_lab_cp_log_has RE   the control plane logged RE
+#   prov_snmptrapd_start C A...  snmptrapd (community C) on the WAN host
+#   prov_lab_trapd_has RE    snmptrapd logged RE
+#   PROV_TRAPD_ARGS          "C A...": prov_lab_up starts snmptrapd
+#   PROV_CONF_EXTRA          jq filter added to the provisioning config
 #
 # Addresses (TEST-NET, inside the lab's namespaces): the WAN host
 # 198.51.100.254 / 2001:db8:2::fe is DHCP server, router, TFTP and syslog
@@ -108,6 +112,8 @@ prov_lab_config() {
 		;;
 	*) lab_die "prov_lab_config: dhcp4, static, dhcp6, dual, not $mode" ;;
 	esac
+	# a test's additions to the provisioning section (a jq filter)
+	[ -n "${PROV_CONF_EXTRA:-}" ] && filter="$filter | $PROV_CONF_EXTRA"
 	jq "$filter" "$LAB_CONF" >"$LAB_CONF.new" ||
 		lab_die "cannot write the $mode configuration"
 	mv "$LAB_CONF.new" "$LAB_CONF" || lab_die "mv $LAB_CONF.new"
@@ -290,6 +296,39 @@ while True:
 		lab_die "the syslog listener did not start"
 }
 
+# prov_snmptrapd_start COMMUNITY ADDR...: Debian's snmptrapd in the WAN
+# namespace on the given transport addresses ("udp:198.51.100.254:162"),
+# accepting SNMPv2c INFORMs of COMMUNITY (it answers them with a
+# Response), logging every notification with numeric OIDs to
+# $PROV_TRAPD_LOG; its persistent files in the lab directory, no MIBs, no
+# other configuration file (-C).
+prov_snmptrapd_start() {
+	local community=$1 addrs
+	shift
+	addrs=$(
+		IFS=,
+		echo "$*"
+	)
+	PROV_TRAPD=${ESG_SNMPTRAPD:-/usr/sbin/snmptrapd}
+	[ -x "$PROV_TRAPD" ] || lab_skip "no snmptrapd ($PROV_TRAPD; Debian snmptrapd)"
+	PROV_TRAPD_LOG="$LAB_DIR/snmptrapd.log"
+	mkdir -p "$LAB_DIR/snmp"
+	echo "authCommunity log $community" >"$LAB_DIR/snmptrapd.conf"
+	ip netns exec "$LAB_NS_WAN" env SNMP_PERSISTENT_DIR="$LAB_DIR/snmp" \
+		MIBS= "$PROV_TRAPD" -f -Lo -C -c "$LAB_DIR/snmptrapd.conf" -On \
+		-n "$addrs" >"$PROV_TRAPD_LOG" 2>&1 </dev/null &
+	PROV_TRAPD_PID=$!
+	LAB_PIDS+=("$PROV_TRAPD_PID")
+	lab_wait_for 10 "snmptrapd started" \
+		grep -q "NET-SNMP version" "$PROV_TRAPD_LOG" || {
+		lab_tail "$PROV_TRAPD_LOG"
+		lab_die "snmptrapd did not start on $addrs"
+	}
+}
+
+# prov_lab_trapd_has RE: snmptrapd logged a line matching RE
+prov_lab_trapd_has() { grep -Eq "$1" "$PROV_TRAPD_LOG"; }
+
 # prov_lab_up MODE [CAPTURE_FILE [FILTER]]: everything; with CAPTURE_FILE,
 # tshark records FILTER (default DHCPv4) on the WAN host's wan0 from before
 # the control plane starts (PROV_CAPTURE_S seconds, bounded by -a
@@ -310,6 +349,9 @@ prov_lab_up() {
 		;;
 	esac
 	prov_syslog_start
+	# PROV_TRAPD_ARGS="COMMUNITY ADDR...": an SNMP receiver on the WAN host
+	# shellcheck disable=SC2086
+	[ -n "${PROV_TRAPD_ARGS:-}" ] && prov_snmptrapd_start $PROV_TRAPD_ARGS
 	case $mode in dhcp4 | dual) prov_kea_start ;; esac
 	case $mode in dhcp6 | dual) prov_kea6_start 2001:db8:2::53 ;; esac
 	if [ -n "$capture" ]; then
