@@ -71,6 +71,24 @@ struct dp_probe {
 	uint64_t next_ns; /* next probe; with left 0, the end */
 };
 
+/*
+ * Router discovery as a host (RFC 4861 6.3.4, 6.3.7; dp_ra.c), main lcore
+ * only: the first router that advertises a non-zero lifetime becomes the
+ * IPv6 default gateway while no gateway6 is configured or set by IF_GW.
+ */
+#define DP_RA_METRIC 2048 /* the tun's default route of a learned router */
+#define DP_RS_MAX 3	  /* MAX_RTR_SOLICITATIONS (RFC 4861 10) */
+#define DP_RS_INTERVAL_NS 4000000000ull /* RTR_SOLICITATION_INTERVAL */
+struct dp_ra {
+	bool gw6_fixed;	 /* gateway6 from the configuration or IF_GW: wins */
+	bool have;	 /* a router learned (router, expire_ns) */
+	bool installed;	 /* it is addrs->gw6 and the tun's default route */
+	uint8_t rs_left; /* router solicitations still to send */
+	uint8_t router[16];
+	uint64_t expire_ns;  /* RA router lifetime from its last RA */
+	uint64_t rs_next_ns; /* next solicitation */
+};
+
 struct dp_neigh_table;
 struct dp_relay;
 struct rte_ring;
@@ -106,6 +124,7 @@ struct dp_iface {
 	 * republished (a probe ended) */
 	struct dp_probe probe[DP_PROBE_MAX];
 	bool probe_dirty;
+	struct dp_ra ra; /* main lcore only */
 	uint16_t nb_rxq; /* worker w polls queue w - 1 */
 	uint16_t nb_txq;
 	uint16_t main_txq; /* the main lcore's own transmit queue */
@@ -115,7 +134,7 @@ struct dp_iface {
 enum dp_class {
 	DP_CLASS_DROP,	/* drop reason in dp_pkt_info.drop */
 	DP_CLASS_ARP,	/* ARP: main lcore */
-	DP_CLASS_ND,	/* NS / NA: main lcore */
+	DP_CLASS_ND,	/* NS / NA / RA: main lcore */
 	DP_CLASS_ECHO4, /* ICMP echo request to us: main lcore */
 	DP_CLASS_ECHO6, /* ICMPv6 echo request to us: main lcore */
 	DP_CLASS_EXC,	/* anything else to us: kernel exception interface */
@@ -144,6 +163,10 @@ struct dp_lcore;
 typedef void (*dp_xmit_t)(struct dp_lcore *lc, struct dp_iface *ifc,
 			  struct rte_mbuf *m);
 typedef void (*dp_evt_t)(struct dp_lcore *lc, const union dp_msg *m);
+/* Add or remove the exception interface's default route of family with
+ * metric (dp_kif_route_default_metric). */
+typedef int (*dp_kif_route_t)(int ifindex, int family, uint32_t metric,
+			      bool add);
 /* Transmit a burst on (ifc, queue); returns how many the port took.
  * NULL in dp_lcore.tx_burst: rte_eth_tx_burst() on ifc->port_id. */
 typedef uint16_t (*dp_tx_burst_t)(struct dp_lcore *lc, struct dp_iface *ifc,
@@ -175,9 +198,10 @@ struct dp_lcore {
 	uint64_t icmp_last_ns;
 	/* main lcore only */
 	struct rte_mempool *pool;
-	dp_xmit_t xmit;	     /* to the NIC port */
-	dp_xmit_t to_kernel; /* to the exception interface */
-	dp_evt_t evt;	     /* event ring */
+	dp_xmit_t xmit;		  /* to the NIC port */
+	dp_xmit_t to_kernel;	  /* to the exception interface */
+	dp_evt_t evt;		  /* event ring */
+	dp_kif_route_t kif_route; /* NULL: no kernel (tests) */
 	uint64_t neigh_ttl_ns;
 	uint64_t neigh_retry_ns;
 	uint32_t evt_seq;
@@ -286,6 +310,19 @@ enum dp_action dp_nd_input(struct dp_lcore *lc, struct dp_iface *ifc,
 			   struct rte_mbuf *m, const struct dp_pkt_info *pi);
 int dp_nd_solicit(struct dp_lcore *lc, struct dp_iface *ifc,
 		  const uint8_t target[16]);
+
+/* dp_ra.c (main lcore): router advertisements and solicitations. */
+enum dp_action dp_ra_input(struct dp_lcore *lc, struct dp_iface *ifc,
+			   struct rte_mbuf *m, const struct dp_pkt_info *pi);
+/* Expire the router, send the solicitations that are due. */
+void dp_ra_timer(struct dp_lcore *lc, struct dp_iface *ifc);
+/* Port opened or link up: DP_RS_MAX solicitations, the first after
+ * delay_ns (RFC 4861 6.3.7: random, 0..MAX_RTR_SOLICITATION_DELAY). */
+void dp_ra_solicit_start(struct dp_lcore *lc, struct dp_iface *ifc,
+			 uint64_t delay_ns);
+/* gateway6 set (fixed) or cleared by IF_GW, already published: a learned
+ * router steps aside or comes back. */
+void dp_ra_gw_fixed(struct dp_lcore *lc, struct dp_iface *ifc, bool fixed);
 
 /*
  * dp_probe.c (main lcore): ADDR_PROBE, RFC 5227 2.1.1 ARP probes and

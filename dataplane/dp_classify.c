@@ -435,9 +435,11 @@ classify_icmp6(const uint8_t *p, uint32_t plen, bool mcast, bool unspec,
 	switch (icmp[0]) {
 	case ND_NEIGHBOR_SOLICIT:
 	case ND_NEIGHBOR_ADVERT:
+	case ND_ROUTER_ADVERT: /* RFC 4861 6.3.4, dp_ra.c */
 		return DP_CLASS_ND;
+	/* RFC 4861 6.2.6: a host discards solicitations; redirects (8.3)
+	 * are not followed (one gateway per interface) */
 	case ND_ROUTER_SOLICIT:
-	case ND_ROUTER_ADVERT:
 	case ND_REDIRECT:
 		return drop(pi, DP_DROP_ND_UNHANDLED);
 	default:

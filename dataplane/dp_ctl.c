@@ -88,6 +88,8 @@ dp_addr_init(struct dp_iface *ifc, const struct esg_conf_iface *ci)
 	a->gw4 = ci->gw4.s_addr;
 	a->has_gw6 = ci->has_gw6;
 	memcpy(a->gw6, &ci->gw6, 16);
+	/* a configured gateway6 wins over routers' advertisements */
+	ifc->ra.gw6_fixed = ci->has_gw6;
 	ifc->addrs = a;
 	return 0;
 }
@@ -279,6 +281,9 @@ dp_gw_change(struct dp_state *s, struct dp_iface *ifc, int family,
 		return err;
 	}
 	dp_addrs_publish(s->qsbr, ifc, a);
+	/* IF_GW's gateway6 wins over an RA's; cleared, the RA's is back */
+	if (family == AF_INET6)
+		dp_ra_gw_fixed(&s->lcore[0], ifc, gw != NULL);
 	return 0;
 }
 

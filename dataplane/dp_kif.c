@@ -111,7 +111,7 @@ dp_kif_addr(int ifindex, bool add, int family, const void *addr, uint8_t plen)
 }
 
 static int
-route_default(int ifindex, int family, bool add)
+route_default(int ifindex, int family, uint32_t metric, bool add)
 {
 	struct nl_req r;
 	uint32_t oif = (uint32_t)ifindex;
@@ -130,6 +130,10 @@ route_default(int ifindex, int family, bool add)
 		family == AF_INET ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
 	r.u.rt.rtm_type = RTN_UNICAST;
 	err = nl_attr(&r, RTA_OIF, &oif, sizeof(oif));
+	/* NLM_F_REPLACE matches on prefix and metric: a route of its own
+	 * metric replaces no other interface's default route */
+	if (!err && metric != 0)
+		err = nl_attr(&r, RTA_PRIORITY, &metric, sizeof(metric));
 	if (err)
 		return err;
 	return nl_talk(&r);
@@ -138,13 +142,21 @@ route_default(int ifindex, int family, bool add)
 int
 dp_kif_route_default(int ifindex, int family)
 {
-	return route_default(ifindex, family, true);
+	return route_default(ifindex, family, 0, true);
+}
+
+int
+dp_kif_route_default_metric(int ifindex, int family, uint32_t metric, bool add)
+{
+	int err = route_default(ifindex, family, metric, add);
+
+	return !add && err == -ESRCH ? 0 : err;
 }
 
 int
 dp_kif_route_default_del(int ifindex, int family)
 {
-	int err = route_default(ifindex, family, false);
+	int err = route_default(ifindex, family, 0, false);
 
 	/* no such route: what was asked for */
 	return err == -ESRCH ? 0 : err;

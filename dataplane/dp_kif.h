@@ -13,6 +13,10 @@ int dp_kif_addr(int ifindex, bool add, int family, const void *addr,
 int dp_kif_route_default(int ifindex, int family);
 /* Remove it (none there: 0). 0 or -errno. */
 int dp_kif_route_default_del(int ifindex, int family);
+/* Add or remove (none there: 0) a default route of family through ifindex
+ * with its own metric (a router learned from an RA, dp_ra.c). */
+int dp_kif_route_default_metric(int ifindex, int family, uint32_t metric,
+				bool add);
 
 /* Wait until the kernel routes addr (an address of one of its interfaces)
  * as local, i.e. answers for it. 0, -ETIMEDOUT or -errno. */

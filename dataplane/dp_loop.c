@@ -15,6 +15,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
+#include <rte_random.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
@@ -25,6 +26,8 @@
 #define NEIGH_TIMER_NS (100 * MS)
 #define STATS_NS (1000 * MS)
 #define PING_NS (5000 * MS)
+/* RFC 4861 10: MAX_RTR_SOLICITATION_DELAY */
+#define RS_DELAY_NS (1000 * MS)
 
 /*
  * The workers' clock: CLOCK_MONOTONIC (the clock of the main lcore, of
@@ -266,8 +269,10 @@ timers(struct dp_state *s, struct dp_lcore *lc, uint64_t *next_hb,
 
 	/* ADDR_PROBE timing is in milliseconds: every turn (a probe-less
 	 * interface costs one loop over DP_PROBE_MAX slots) */
-	for (i = 0; i < s->nb_ifaces; i++)
+	for (i = 0; i < s->nb_ifaces; i++) {
 		dp_probe_timer(lc, &s->iface[i]);
+		dp_ra_timer(lc, &s->iface[i]);
+	}
 	if (lc->now_ns >= *next_hb) {
 		dp_shm_heartbeat(s->shm, lc->now_ns);
 		*next_hb = lc->now_ns + s->conf.dp.heartbeat_ms * MS;
@@ -287,6 +292,11 @@ timers(struct dp_state *s, struct dp_lcore *lc, uint64_t *next_hb,
 					  ifc->link_up ? "up" : "down",
 					  ifc->speed_mbps);
 				dp_ctl_if_state(lc, ifc);
+				/* RFC 4861 6.3.7: the link (re)enabled */
+				if (ifc->link_up)
+					dp_ra_solicit_start(
+						lc, ifc,
+						rte_rand_max(RS_DELAY_NS));
 			}
 			dp_port_hw_stats(ifc, &s->stats->port[i]);
 		}

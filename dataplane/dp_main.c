@@ -17,6 +17,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_random.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
@@ -111,6 +112,7 @@ lcore_init(struct dp_state *s, unsigned int idx)
 	lc->xmit = dp_main_xmit;
 	lc->to_kernel = dp_main_to_kernel;
 	lc->evt = dp_ctl_evt;
+	lc->kif_route = dp_kif_route_default_metric;
 	lc->neigh_ttl_ns = (uint64_t)s->conf.dp.neigh_ttl_s * 1000000000ull;
 	lc->neigh_retry_ns = (uint64_t)s->conf.dp.neigh_retry_ms * 1000000ull;
 }
@@ -446,8 +448,14 @@ main(int argc, char **argv)
 
 	rc = start(s, argv[0]);
 	if (rc == 0 && !s->quit) {
-		for (i = 0; i < s->nb_ifaces; i++)
+		for (i = 0; i < s->nb_ifaces; i++) {
 			dp_ctl_if_state(&s->lcore[0], &s->iface[i]);
+			/* RFC 4861 6.3.7: solicit routers as the port opens,
+			 * after a random 0..MAX_RTR_SOLICITATION_DELAY (1 s) */
+			s->lcore[0].now_ns = dp_shm_now_ns();
+			dp_ra_solicit_start(&s->lcore[0], &s->iface[i],
+					    rte_rand_max(1000000000ull));
+		}
 		i = 1;
 		RTE_LCORE_FOREACH_WORKER(c)
 		rte_eal_remote_launch(dp_worker_main, &s->lcore[i++],

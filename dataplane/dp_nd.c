@@ -4,8 +4,8 @@
  * neighbour solicitations (unicast, solicited-node multicast and DAD),
  * learn from solicitations and advertisements, solicit next hops, and see
  * the conflicts of addresses being probed (dp_probe.c). Main
- * lcore. Router discovery and redirects are not handled (the gateway is
- * configured).
+ * lcore. Router advertisements go to dp_ra.c; router solicitations (we
+ * are a host, RFC 4861 6.2.6) and redirects are dropped by the classifier.
  */
 #include <errno.h>
 #include <string.h>
@@ -18,6 +18,7 @@
 
 #include "dp.h"
 
+#define ND_RA 134
 #define ND_NS 135
 #define ND_NA 136
 #define ND_OPT_SLLA 1
@@ -166,6 +167,9 @@ dp_nd_input(struct dp_lcore *lc, struct dp_iface *ifc, struct rte_mbuf *m,
 	bool unspec, bad;
 	static const uint8_t zero[16];
 
+	/* Router advertisements: dp_ra.c (their own 6.1.2 validation). */
+	if (nd->type == ND_RA)
+		return dp_ra_input(lc, ifc, m, pi);
 	/* 7.1.1 / 7.1.2: hop limit 255 proves the sender is on-link. */
 	if (ip->hop_limits != 255)
 		return nd_bad(lc, ifc, DP_DROP_ND_HOPLIMIT);

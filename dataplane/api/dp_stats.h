@@ -66,7 +66,8 @@
 	X(ND_HOPLIMIT, "nd_hoplimit",                                          \
 	  "ND not sent with hop limit 255 (RFC 4861 7.1)")                     \
 	X(ND_NOT_OURS, "nd_not_ours", "NS for an address not ours")            \
-	X(ND_UNHANDLED, "nd_unhandled", "router discovery or redirect")        \
+	X(ND_UNHANDLED, "nd_unhandled",                                        \
+	  "router solicitation (we are a host) or redirect")                   \
 	X(ND_CONFLICT, "nd_conflict",                                          \
 	  "another host advertises one of our IPv6 addresses")                 \
 	X(ICMP_BCAST, "icmp_bcast", "ICMP echo to a broadcast address")        \
@@ -86,7 +87,9 @@
 	X(LEG_MTU, "leg_mtu", "relayed packet larger than the egress MTU")     \
 	X(HANDOFF_FULL, "handoff_full", "ring to the leg's worker full")       \
 	X(UDP6_CSUM0, "udp6_csum0",                                            \
-	  "IPv6 UDP with checksum zero (RFC 8200 8.1) to a media port")
+	  "IPv6 UDP with checksum zero (RFC 8200 8.1) to a media port")        \
+	X(ND_RA_BAD, "nd_ra_bad",                                              \
+	  "router advertisement failing RFC 4861 6.1.2 validation")
 
 enum dp_drop {
 #define DP_DROP_ENUM(n, s, d) DP_DROP_##n,
@@ -129,7 +132,11 @@ enum dp_drop {
 	X(LEG_CMD_FAIL, "leg_cmd_fail")                                        \
 	X(LEG_NOTE_LOST, "leg_note_lost")                                      \
 	X(PROBE_TX, "probe_tx")                                                \
-	X(PROBE_CONFLICT, "probe_conflict")
+	X(PROBE_CONFLICT, "probe_conflict")                                    \
+	X(ND_RA_RX, "nd_ra_rx")                                                \
+	X(ND_RS_TX, "nd_rs_tx")                                                \
+	X(RA_ROUTER_SET, "ra_router_set")                                      \
+	X(RA_ROUTER_EXPIRED, "ra_router_expired")
 
 enum dp_cnt {
 #define DP_CNT_ENUM(n, s) DP_CNT_##n,

@@ -335,9 +335,9 @@ test_nd_drops(void **state)
 	n = t_icmp6(f, T_MAC, 255, T_PEER6, T_IP6, 135, b, bl);
 	t_input(f, n);
 	assert_int_equal(t_drops(DP_DROP_ND_BAD), 4);
-	/* Router advertisement: not handled. */
+	/* Router solicitation: a host drops it (RFC 4861 6.2.6). */
 	memset(b, 0, 12);
-	n = t_icmp6(f, T_MAC, 255, T_PEER6, T_IP6, 134, b, 12);
+	n = t_icmp6(f, T_MAC, 255, T_PEER6, T_IP6, 133, b, 12);
 	t_input(f, n);
 	assert_int_equal(t_drops(DP_DROP_ND_UNHANDLED), 1);
 	assert_int_equal(T.nb_tx, 0);
