@@ -8,7 +8,9 @@
 # path (kernel tun esg-lan / esg-wan), a bad IPv4 header checksum is dropped
 # under its own counter, the control plane re-attaches to a restarted
 # dataplane (new epoch), and both processes stop cleanly on SIGTERM, the
-# dataplane removing its segment. Between the two stops, esg-dpcmd plays
+# dataplane removing its segment. A router advertisement on the LAN link
+# gives the LAN interface an IPv6 default gateway (RFC 4861 6.3.4) and
+# takes it back (lifetime 0). Between the two stops, esg-dpcmd plays
 # the control plane for IF_GW (the tun's default route follows) and
 # ADDR_PROBE (RFC 5227 / RFC 4862 conflicts with the WAN host).
 #
@@ -166,6 +168,52 @@ EOF
 		lab_wait_for 5 "ip4_csum +3" drop_grew ip4_csum 3
 else
 	notok "no ARP entry for 192.0.2.1 on the LAN host (ping failed?)"
+fi
+
+# --- router advertisement (RFC 4861 6.3.4) on the LAN link ----------------
+# conf/lab.json gives the WAN interface a static gateway6, which wins over
+# any RA, and the LAN interface none: so a router advertisement from the
+# LAN host's link-local address (scapy, SLLA and a prefix option) makes it
+# the LAN interface's IPv6 default gateway, and the exception interface
+# esg-lan gets a default route of metric 2048 (the WAN one keeps 1024). A
+# second RA with router lifetime 0 removes it again (6.3.4).
+ra_send() { # LIFETIME
+	timeout 30 ip netns exec "$LAB_NS_LAN" "$LAB_PY" - "$lll" "$lmac" "$1" \
+		<<'EOF'
+import sys
+from scapy.all import (Ether, IPv6, ICMPv6ND_RA, ICMPv6NDOptSrcLLAddr,
+                       ICMPv6NDOptPrefixInfo, sendp, conf)
+conf.verb = 0
+ll, mac, life = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sendp(Ether(src=mac, dst="33:33:00:00:00:01") /
+      IPv6(src=ll, dst="ff02::1", hlim=255) /
+      ICMPv6ND_RA(routerlifetime=life) / ICMPv6NDOptSrcLLAddr(lladdr=mac) /
+      ICMPv6NDOptPrefixInfo(prefix="2001:db8:1::", prefixlen=64),
+      iface="lan0")
+EOF
+}
+lan_default() { ip -n "$LAB_NS_ESG" -6 route show default dev esg-lan; }
+has_lan_default() { [ -n "$(lan_default)" ]; }
+no_lan_default() { [ -z "$(lan_default)" ]; }
+snap
+lmac=$(lab_lan cat /sys/class/net/lan0/address)
+lll=$(lab_lan ip -6 -o addr show dev lan0 scope link |
+	awk '{ sub("/.*", "", $4); print $4; exit }')
+if [ -n "$lll" ] && ra_send 1800; then
+	check "RA from $lll: esg-lan has an IPv6 default route" \
+		lab_wait_for 5 "esg-lan default route" has_lan_default
+	echo "   $(lan_default)"
+	check "the route is the RA router's (metric 2048)" \
+		eval 'lan_default | grep -q "metric 2048"'
+	check "nd_ra_rx counted" grew counter nd_ra_rx 1
+	check "ra_router_set counted" grew counter ra_router_set 1
+	check "esg-wan keeps its configured default route" \
+		eval '[ -n "$(ip -n "$LAB_NS_ESG" -6 route show default dev esg-wan)" ]'
+	check "RA lifetime 0: the default route of esg-lan is gone" \
+		eval 'ra_send 0 && lab_wait_for 5 "no esg-lan default" no_lan_default'
+	check "ra_router_expired counted" grew counter ra_router_expired 1
+else
+	notok "RA from the LAN host: no link-local address on lan0 or scapy failed"
 fi
 
 # --- restart: a new dataplane, a new epoch; the control plane re-attaches -
