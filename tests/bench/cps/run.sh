@@ -50,6 +50,18 @@
 #                       (default 1); the summary shows min and median
 #   --cp-cpu N          CPU for esg-controplane (default 1); everything
 #                       else runs on the other CPUs
+#   --cp-nice N         nice value of esg-controlplane (default 0; -10
+#                       stands in for a core of its own on a shared host:
+#                       its CPU still counts only its own time)
+#   --tool-cpus LIST    CPUs of the load tool (default: all but --cp-cpu);
+#                       "all": every CPU (with --cp-fifo the control plane
+#                       still runs first on its CPU, the tool takes what
+#                       is left there)
+#   --cp-fifo P         run esg-controlplane SCHED_FIFO at priority P
+#                       (default 0: no): on a shared host this is what
+#                       comes closest to a core of its own (it runs as
+#                       soon as a datagram wakes it); the kernel's RT
+#                       throttling still leaves 5 % of the CPU to others
 #   --ports KIND        lab ports: tap (default) or af_packet
 #   --json FILE         results (default BUILD/bench/cps.json)
 #   --log-level L       esg-controlplane's log.level (default notice:
@@ -76,6 +88,9 @@ JSON=
 KEEP=0
 LOG_LEVEL=notice
 SETTLE=40
+CP_NICE=0
+CP_FIFO=0
+TOOL_CPUS=
 # Media ports of the ESG, one RTP/RTCP pair per call on each side.
 MEDIA_MIN=10000
 MEDIA_MAX=65535
@@ -84,6 +99,7 @@ usage() {
 	sed -n '/^# Usage/,/^# Exit/p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
+CMDLINE="$0 $*"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--build) BUILD=$2 ;;
@@ -97,19 +113,23 @@ while [ $# -gt 0 ]; do
 	--json) JSON=$2 ;;
 	--log-level) LOG_LEVEL=$2 ;;
 	--settle) SETTLE=$2 ;;
+	--cp-nice) CP_NICE=$2 ;;
+	--cp-fifo) CP_FIFO=$2 ;;
+	--tool-cpus) TOOL_CPUS=$2 ;;
 	--keep) KEEP=1 && shift && continue ;;
 	-h | --help) usage ;;
 	*) echo "unknown option $1" >&2 && usage ;;
 	esac
 	shift 2 || usage
 done
-for v in STEP_SECS CONC CONC_RATE RUNS CP_CPU SETTLE; do
+for v in STEP_SECS CONC CONC_RATE RUNS CP_CPU SETTLE CP_FIFO; do
 	[[ ${!v} =~ ^[0-9]+$ ]] || { echo "--${v,,}: a whole number" >&2; usage; }
 done
 for r in $RATES; do
 	[[ $r =~ ^[0-9]+$ ]] && [ "$r" -ge 1 ] || { echo "rate $r" >&2; usage; }
 done
 case $LOG_LEVEL in err | warning | notice | info | debug) ;; *) usage ;; esac
+[[ $CP_NICE =~ ^-?[0-9]+$ ]] || usage
 [ "$RUNS" -ge 1 ] && [ "$STEP_SECS" -ge 2 ] && [ "$CONC_RATE" -ge 1 ] || usage
 [ "$(nproc)" -gt "$CP_CPU" ] || { echo "no CPU $CP_CPU" >&2; exit 1; }
 PAIRS=$(((MEDIA_MAX - MEDIA_MIN + 1) / 2))
@@ -136,6 +156,11 @@ export ESG_BUILD_DIR=$BUILD ESG_LAB_PORTS=$PORTS
 log() { printf '[cps %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 OTHER_CPUS=$(seq 0 $(($(nproc) - 1)) | grep -vx "$CP_CPU" | paste -sd,)
+case $TOOL_CPUS in
+"") TOOL_CPUS=$OTHER_CPUS ;;
+all) TOOL_CPUS=$(seq 0 $(($(nproc) - 1)) | paste -sd,) ;;
+*) [[ $TOOL_CPUS =~ ^[0-9]+(,[0-9]+)*$ ]] || usage ;;
+esac
 TICK=$(getconf CLK_TCK)
 UAC_ADDR=192.0.2.10
 UAS_ADDR=198.51.100.10
@@ -170,6 +195,13 @@ lab_config() {
 }
 
 cp_ticks() { awk '{print $14 + $15}' "/proc/$LAB_CP_PID/stat"; }
+# ns esg-controlplane spent runnable but waiting for its CPU (schedstat's
+# second field, all threads): on a shared host the CPU it is pinned to is
+# not its own, and this says how much of a step it could not run.
+cp_wait_ns() {
+	cat /proc/"$LAB_CP_PID"/task/*/schedstat 2>/dev/null |
+		awk '{s += $2} END {printf "%.0f\n", s}'
+}
 cp_rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$LAB_CP_PID/status"; }
 cp_priv_kb() { awk '/^Private_Dirty:/ {print $2}' "/proc/$LAB_CP_PID/smaps_rollup"; }
 # Bytes of heap in use (malloc's own count, glibc malloc_stats() called
@@ -177,12 +209,21 @@ cp_priv_kb() { awk '/^Private_Dirty:/ {print $2}' "/proc/$LAB_CP_PID/smaps_rollu
 # chunks included). VmRSS keeps pages malloc has freed but not returned
 # (the ramp's calls), so the heap is the exact figure; null without gdb.
 cp_heap_b() {
-	local log=$LAB_DIR/controlplane.log n
+	local log=$LAB_DIR/controlplane.log n k0 end
 	command -v gdb >/dev/null || { echo null; return; }
+	k0=$(grep -ac '^max mmap bytes' "$log")
 	gdb -p "$LAB_CP_PID" -batch -nx -ex 'call (void)malloc_stats()' \
 		-ex detach >/dev/null 2>&1 </dev/null || { echo null; return; }
-	sleep 0.2
-	n=$(grep -a 'in use bytes' "$log" | tail -1 | awk '{print $NF}')
+	# the report reaches the log through the lab's logger: wait for it
+	end=$((SECONDS + 5))
+	while [ "$(grep -ac '^max mmap bytes' "$log")" -le "$k0" ] &&
+		[ $SECONDS -lt $end ]; do
+		sleep 0.2
+	done
+	[ "$(grep -ac '^max mmap bytes' "$log")" -gt "$k0" ] || { echo null; return; }
+	# "Total (incl. mmap):" is followed by system bytes, in use bytes
+	n=$(grep -a -A2 '^Total (incl. mmap):' "$log" | grep -a 'in use bytes' |
+		tail -1 | awk '{print $NF}')
 	[[ $n =~ ^[0-9]+$ ]] || n=null
 	echo "$n"
 }
@@ -211,7 +252,7 @@ legs_count() {
 # own pid (taskset execs it), not a subshell's: SIGUSR1 must reach it.
 CPS_CMD=()
 cps_cmd() {
-	CPS_CMD=(taskset -c "$OTHER_CPUS" "$CPS_BIN"
+	CPS_CMD=(taskset -c "$TOOL_CPUS" "$CPS_BIN"
 		--uac "$UAC_ADDR:5070" --uac-netns "$LAB_NS_LAN"
 		--uas "$UAS_ADDR:5060" --uas-netns "$LAB_NS_WAN"
 		--target 192.0.2.1:5060 --domain 192.0.2.10
@@ -236,8 +277,9 @@ udp_drops() {
 
 # One ramp step: prints a JSON line.
 ramp_step() {
-	local rate=$1 out=$LAB_DIR/step-$1.json t0 t1 c0 c1 secs d0 d1
+	local rate=$1 out=$LAB_DIR/step-$1.json t0 t1 c0 c1 secs d0 d1 w0 w1
 	d0=$(udp_drops)
+	w0=$(cp_wait_ns)
 	c0=$(cp_ticks)
 	t0=$(date +%s.%N)
 	cps --rate "$rate" --duration "$STEP_SECS" --hold 0 --quiet \
@@ -245,12 +287,14 @@ ramp_step() {
 		--label "ramp $rate/s" >"$LAB_DIR/step-$rate.txt" 2>&1
 	t1=$(date +%s.%N)
 	c1=$(cp_ticks)
+	w1=$(cp_wait_ns)
 	d1=$(udp_drops)
 	[ -s "$out" ] || { lab_tail "$LAB_DIR/step-$rate.txt"; return 1; }
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
 	jq -c --argjson rate "$rate" --argjson ticks $((c1 - c0)) \
 		--argjson tck "$TICK" --argjson secs "$secs" \
 		--argjson idle "$CP_IDLE" --argjson d0 "$d0" --argjson d1 "$d1" \
+		--argjson waitns $((w1 - w0)) \
 		'{rate: $rate, zero_failures, answered_per_s, setup_p50_ms,
 		  setup_p95_ms, setup_p99_ms, counters,
 		  cp_cpu_s: ($ticks / $tck), wall_s: $secs,
@@ -259,6 +303,7 @@ ramp_step() {
 			1e6 * $ticks / $tck / .counters.answered else null end),
 		  cp_idle_pct: (100 * $idle),
 		  udp_rcvbuf_drops: ($d1 | with_entries(.value -= $d0[.key])),
+		  cp_runq_wait_pct: (100 * $waitns / 1e9 / $secs),
 		  cp_cpu_us_per_call_net: (if .counters.answered > 0 then
 			1e6 * ($ticks / $tck - $idle * $secs) /
 			.counters.answered else null end)}' "$out"
@@ -332,7 +377,7 @@ concurrency() {
 }
 
 one_run() {
-	local k=$1 rate best=0 line
+	local k=$1 rate best=0 line load0
 	# shellcheck disable=SC2034 # read by lab_init
 	LAB_ID="$$$k"
 	lab_init
@@ -344,7 +389,16 @@ one_run() {
 		lab_die "cannot pin esg-controlplane"
 	taskset -a -pc "$OTHER_CPUS" "$LAB_DP_PID" >/dev/null ||
 		lab_die "cannot pin esg-dataplane"
-	log "run $k: lab up (cp pid $LAB_CP_PID on CPU $CP_CPU); load $(cut -d' ' -f1-3 /proc/loadavg)"
+	if [ "$CP_NICE" != 0 ]; then
+		renice -n "$CP_NICE" -p "$LAB_CP_PID" >/dev/null ||
+			lab_die "cannot renice esg-controlplane"
+	fi
+	if [ "$CP_FIFO" != 0 ]; then
+		chrt -f -a -p "$CP_FIFO" "$LAB_CP_PID" >/dev/null ||
+			lab_die "cannot make esg-controlplane SCHED_FIFO"
+	fi
+	log "run $k: lab up (cp pid $LAB_CP_PID on CPU $CP_CPU, nice $CP_NICE, fifo $CP_FIFO; tool on CPUs $TOOL_CPUS); load $(cut -d' ' -f1-3 /proc/loadavg)"
+	load0=$(cat /proc/loadavg)
 	sleep 1
 	CP_IDLE=$(cp_idle_frac)
 	log "  esg-controlplane idle: $(awk -v f="$CP_IDLE" 'BEGIN {printf "%.1f", 100 * f}') % of a CPU"
@@ -352,7 +406,7 @@ one_run() {
 	for rate in $RATES; do
 		line=$(ramp_step "$rate") || lab_die "ramp step $rate failed to run"
 		echo "$line" >>"$LAB_DIR/ramp.jsonl"
-		log "  $rate/s: $(jq -r '"\(.answered_per_s) answered/s, zero failures: \(.zero_failures), p99 \(.setup_p99_ms) ms, cp CPU \(.cp_cpu_pct | floor) %, \(.cp_cpu_us_per_call_net // 0 | floor) us/call, UDP drops \(.udp_rcvbuf_drops)"' <<<"$line")"
+		log "  $rate/s: $(jq -r '"\(.answered_per_s) answered/s, zero failures: \(.zero_failures), p99 \(.setup_p99_ms) ms, cp CPU \(.cp_cpu_pct | floor) %, \(.cp_cpu_us_per_call_net // 0 | floor) us/call, UDP drops \(.udp_rcvbuf_drops), cp waited for its CPU \(.cp_runq_wait_pct | floor) %"' <<<"$line")"
 		jq -e '.zero_failures' <<<"$line" >/dev/null || break
 		best=$rate
 	done
@@ -364,9 +418,10 @@ one_run() {
 	fi
 	jq -n -c --argjson run "$k" --argjson best "$best" \
 		--slurpfile ramp "$LAB_DIR/ramp.jsonl" --argjson conc "$line" \
-		--arg load "$(cat /proc/loadavg)" \
+		--arg load "$(cat /proc/loadavg)" --arg load0 "$load0" \
 		'{run: $run, best_zero_failure_rate: $best, ramp: $ramp,
-		  concurrency: $conc, loadavg_after: $load}'
+		  concurrency: $conc, loadavg_before: $load0,
+		  loadavg_after: $load}'
 }
 
 RESULTS=$(mktemp /tmp/cps-results.XXXXXX)
@@ -376,7 +431,7 @@ for k in $(seq 1 "$RUNS"); do
 	( one_run "$k" ) >>"$RESULTS" || { log "run $k failed"; exit 1; }
 done
 
-jq -s --arg cmd "$0 $*" --arg host "$(uname -r), $(nproc) CPUs" \
+jq -s --arg cmd "$CMDLINE" --arg host "$(uname -r), $(nproc) CPUs" \
 	'def med: sort | .[(length - 1) / 2 | floor];
 	{command: $cmd, host: $host, runs: .,
 	 summary: {
@@ -385,15 +440,18 @@ jq -s --arg cmd "$0 $*" --arg host "$(uname -r), $(nproc) CPUs" \
 	   mem_per_call_rss_b_min: ([.[].concurrency.rss_per_call_b // empty] | min),
 	   mem_per_call_rss_b_median: ([.[].concurrency.rss_per_call_b // empty] | if length > 0 then med else null end),
 	   mem_per_call_private_b_min: ([.[].concurrency.private_per_call_b // empty] | min),
-	   mem_per_call_private_b_median: ([.[].concurrency.private_per_call_b // empty] | if length > 0 then med else null end)}}' \
+	   mem_per_call_private_b_median: ([.[].concurrency.private_per_call_b // empty] | if length > 0 then med else null end),
+	   heap_per_call_b_min: ([.[].concurrency.heap_per_call_b // empty] | min),
+	   heap_per_call_b_median: ([.[].concurrency.heap_per_call_b // empty] | if length > 0 then med else null end),
+	   cp_us_per_call_at_best_median: ([.[] | .best_zero_failure_rate as $b | .ramp[] | select(.rate == $b) | .cp_cpu_us_per_call_net] | if length > 0 then med else null end)}}' \
 	"$RESULTS" >"$JSON" || { log "cannot write $JSON"; exit 1; }
 
 printf '\n%-6s %10s %12s %10s %10s %10s\n' run rate answered/s p99_ms cp_cpu% ok
 jq -r '.runs[] | .run as $r | .ramp[] | [$r, .rate, .answered_per_s, .setup_p99_ms, (.cp_cpu_pct * 10 | floor / 10), .zero_failures] | @tsv' "$JSON" |
 	awk -F'\t' '{printf "%-6s %10s %12s %10s %10s %10s\n", $1, $2, $3, $4, $5, $6}'
-printf '\n%-6s %10s %12s %14s %14s %8s\n' run calls zero_fail rss_B/call priv_B/call legs
-jq -r '.runs[] | select(.concurrency != null) | [.run, .concurrency.concurrent, .concurrency.zero_failures, (.concurrency.rss_per_call_b | floor), (.concurrency.private_per_call_b | floor), (.concurrency.legs | map(tostring) | join("->"))] | @tsv' "$JSON" |
-	awk -F'\t' '{printf "%-6s %10s %12s %14s %14s %8s\n", $1, $2, $3, $4, $5, $6}'
+printf '\n%-6s %10s %12s %14s %14s %14s %14s\n' run calls zero_fail heap_B/call rss_B/call priv_B/call legs
+jq -r '.runs[] | select(.concurrency != null) | [.run, .concurrency.concurrent, .concurrency.zero_failures, (.concurrency.heap_per_call_b // 0 | floor), (.concurrency.rss_per_call_b | floor), (.concurrency.private_per_call_b | floor), (.concurrency.legs | map(tostring) | join("->"))] | @tsv' "$JSON" |
+	awk -F'\t' '{printf "%-6s %10s %12s %14s %14s %14s %14s\n", $1, $2, $3, $4, $5, $6, $7}'
 echo
-jq -r '.summary | "best zero-failure rate: min \(.best_rate_min), median \(.best_rate_median) calls/s; memory per call (VmRSS): min \(.mem_per_call_rss_b_min), median \(.mem_per_call_rss_b_median) B"' "$JSON"
+jq -r '.summary | "best zero-failure rate: min \(.best_rate_min), median \(.best_rate_median) calls/s (esg-controlplane \(.cp_us_per_call_at_best_median // "-") us CPU per call there); memory per held call: heap min \(.heap_per_call_b_min), median \(.heap_per_call_b_median) B; VmRSS min \(.mem_per_call_rss_b_min), median \(.mem_per_call_rss_b_median) B"' "$JSON"
 log "results in $JSON"
