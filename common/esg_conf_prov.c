@@ -279,10 +279,44 @@ parse_iface(struct walk *w, json_t *obj, struct esg_conf_prov *x,
 	return err;
 }
 
+int
+esg_conf_http_url_parse(const char *url, struct esg_conf_host *h,
+			const char **pathp)
+{
+	static const char scheme[] = "http://";
+	char auth[64];
+	const char *a, *slash;
+	size_t n;
+
+	if (url == NULL || strncmp(url, scheme, sizeof(scheme) - 1) != 0)
+		return EINVAL;
+	a = url + sizeof(scheme) - 1;
+	slash = strchr(a, '/');
+	if (slash == NULL)
+		return EINVAL;
+	n = (size_t)(slash - a);
+	if (n == 0 || n >= sizeof(auth))
+		return EINVAL;
+	memcpy(auth, a, n);
+	auth[n] = '\0';
+	if (esg_conf_host_parse(auth, h) != 0) {
+		/* "[x::y]" without a port */
+		if (n < 3 || auth[0] != '[' || auth[n - 1] != ']')
+			return EINVAL;
+		auth[n - 1] = '\0';
+		if (esg_conf_host_parse(auth + 1, h) != 0 ||
+		    h->family != AF_INET6)
+			return EINVAL;
+	}
+	*pathp = slash;
+	return 0;
+}
+
 static int
 parse_cfg_file(struct walk *w, json_t *obj, struct esg_conf_prov *x)
 {
-	static const char *const keys[] = {"server", "file", NULL};
+	static const char *const keys[] = {"server", "file", "url", NULL};
+	const char *path;
 	json_t *o = json_object_get(obj, "config_file");
 	size_t old, i, n;
 	int err;
@@ -295,11 +329,32 @@ parse_cfg_file(struct walk *w, json_t *obj, struct esg_conf_prov *x)
 		goto out;
 	}
 	err = check_keys(w, o, keys);
+	if (!err && json_object_get(o, "url") != NULL) {
+		/* spec 000 8.1.3 / 001 eUE-22: the file by HTTP */
+		if (json_object_get(o, "server") || json_object_get(o, "file"))
+			err = fail(w, "\"url\" or \"server\" + \"file\", "
+				      "not both");
+		if (!err)
+			err = get_str(w, o, "url", x->cfg_file,
+				      sizeof(x->cfg_file), true);
+		if (!err && esg_conf_http_url_parse(x->cfg_file, &x->cfg_server,
+						    &path) != 0) {
+			size_t o2 = path_push(w, "url", 0);
+
+			err = fail(w,
+				   "'%s' is not http://ADDRESS[:port]/path "
+				   "(an IPv4 address or [IPv6])",
+				   x->cfg_file);
+			path_pop(w, o2);
+		}
+		goto check;
+	}
 	if (!err)
 		err = get_host(w, o, "server", true, &x->cfg_server);
 	if (!err)
 		err = get_str(w, o, "file", x->cfg_file, sizeof(x->cfg_file),
 			      true);
+check:
 	/* RFC 1350 5: the file name is netascii, NUL-terminated */
 	n = err ? 0 : strlen(x->cfg_file);
 	for (i = 0; i < n; i++) {

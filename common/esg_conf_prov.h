@@ -102,6 +102,11 @@ int esg_conf_prov_parse(struct walk *w, void *o, struct esg_conf_prov *p,
 /* "a.b.c.d", "a.b.c.d:port", "x::y", "[x::y]:port" (port 1..65535).
  * 0 or EINVAL. */
 int esg_conf_host_parse(const char *s, struct esg_conf_host *h);
+/* "http://ADDR[:port]/path" (ADDR an IPv4 literal or [IPv6]; no name:
+ * no DNS at this step): the server into h (port 0: 80) and a pointer to
+ * the path (starting with '/') into *pathp. 0 or EINVAL. */
+int esg_conf_http_url_parse(const char *url, struct esg_conf_host *h,
+			    const char **pathp);
 const char *esg_prov_mode_str(enum esg_prov_mode m);
 const char *esg_prov_stack_str(enum esg_prov_stack s);
 

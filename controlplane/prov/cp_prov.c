@@ -244,6 +244,14 @@ locate_file(struct cp_prov *p)
 	return 0;
 }
 
+/* spec 000 8.1.3 "a protocol (e.g., HTTP, TFTP)": a file name that is an
+ * http:// URL (configured, or the DHCP file name) goes by HTTP */
+static const char *
+proto(const struct cp_prov *p)
+{
+	return strncmp(p->st.cfg_file, "http://", 7) == 0 ? "HTTP" : "TFTP";
+}
+
 static void
 fetch_file(struct cp_prov *p)
 {
@@ -264,12 +272,12 @@ fetch_file(struct cp_prov *p)
 		return;
 	}
 	set_state(p, CP_PROV_CONFIG, "fetching the configuration file");
-	cp_info("provisioning: TFTP %s from %s", p->st.cfg_file,
+	cp_info("provisioning: %s %s from %s", proto(p), p->st.cfg_file,
 		host_str(&p->st.cfg_server, b, sizeof(b)));
 	err = p->io->fetch(p->arg, &p->st.cfg_server, p->st.cfg_file);
 	if (err) {
-		snprintf(reason, sizeof(reason), "TFTP %s: %s", p->st.cfg_file,
-			 strerror(err));
+		snprintf(reason, sizeof(reason), "%s %s: %s", proto(p),
+			 p->st.cfg_file, strerror(err));
 		report(p, false, reason);
 	}
 }
@@ -286,13 +294,14 @@ cp_prov_fetch_done(struct cp_prov *p, int err, const uint8_t *data, size_t len,
 	if (p->st.state != CP_PROV_CONFIG)
 		return; /* the lease went away meanwhile */
 	if (err) {
-		if (err == EPROTO)
-			snprintf(reason, sizeof(reason), "TFTP ERROR %u %s",
+		if (err == EPROTO) /* TFTP ERROR code / HTTP status */
+			snprintf(reason, sizeof(reason), "%s %s%u %s", proto(p),
+				 proto(p)[0] == 'T' ? "ERROR " : "status ",
 				 code, msg ? msg : "");
 		else
-			snprintf(reason, sizeof(reason), "TFTP %s: %s%s%s",
-				 p->st.cfg_file, strerror(err), msg ? ": " : "",
-				 msg ? msg : "");
+			snprintf(reason, sizeof(reason), "%s %s: %s%s%s",
+				 proto(p), p->st.cfg_file, strerror(err),
+				 msg ? ": " : "", msg ? msg : "");
 		p->st.files_refused++;
 		report(p, false, reason);
 		return;

@@ -15,6 +15,7 @@
 #include <re.h>
 
 #include "cp_dp.h"
+#include "cp_http_fetch.h"
 #include "cp_log.h"
 #include "cp_prov_run.h"
 #include "cp_snmp_notify.h"
@@ -53,6 +54,14 @@ struct cp_prov_run {
 	struct in6_addr ll;
 	struct tmr tmr;
 	struct cp_tftp_fetch *fetch;
+	struct cp_http_fetch *http;
+	/* the HTTP download waits for the leased address on the exception
+	 * interface (IF_ADDR_ADD is asynchronous: a connect before it lands
+	 * fails ENETUNREACH); retried every HTTP_RETRY_MS, HTTP_TRIES times */
+	struct tmr htmr;
+	struct sa hsa;
+	char hpath[ESG_CONF_PROV_FILE_LEN];
+	unsigned int htries;
 	struct cp_syslog *slog;
 	struct cp_snmp_notify *snmp;	 /* eUE-25 round in flight */
 	struct cp_snmp_notify *snmp_old; /* finished: freed later */
@@ -514,14 +523,67 @@ fetch_done_h(int err, const uint8_t *data, size_t len, uint16_t code,
 	rearm(r);
 }
 
+static void
+http_done_h(int err, const uint8_t *data, size_t len, uint16_t status,
+	    const char *msg, void *arg)
+{
+	struct cp_prov_run *r = arg;
+
+	cp_prov_fetch_done(&r->p, err, data, len, status, msg, wall_s());
+	rearm(r);
+}
+
+#define HTTP_RETRY_MS 250
+#define HTTP_TRIES 20
+
+static void
+http_try_h(void *arg)
+{
+	struct cp_prov_run *r = arg;
+	struct cp_http_cfg hc;
+	int err;
+
+	memset(&hc, 0, sizeof(hc));
+	hc.path = r->hpath;
+	err = cp_http_fetch(&r->http, &r->hsa, &hc, http_done_h, r);
+	if ((err == ENETUNREACH || err == EADDRNOTAVAIL) &&
+	    ++r->htries < HTTP_TRIES) {
+		tmr_start(&r->htmr, HTTP_RETRY_MS, http_try_h, r);
+		return;
+	}
+	if (err) {
+		cp_prov_fetch_done(&r->p, err, NULL, 0, 0, NULL, wall_s());
+		rearm(r);
+	}
+}
+
 static int
 fetch_io(void *arg, const struct esg_conf_host *srv, const char *file)
 {
 	struct cp_prov_run *r = arg;
+	struct esg_conf_host hs;
 	struct cp_tftp_cfg cfg;
+	const char *path;
 	struct sa sa;
 
 	r->fetch = mem_deref(r->fetch);
+	r->http = mem_deref(r->http);
+	if (strncmp(file, "http://", 7) == 0) {
+		/* spec 000 8.1.3, 001 eUE-22: HTTP from the URL's server
+		 * (an address: no DNS at this step), path as given (URL-
+		 * encoded already, eUE-19 note 1) */
+		if (esg_conf_http_url_parse(file, &hs, &path) != 0) {
+			cp_err("provisioning: '%s' is not http://ADDRESS"
+			       "[:port]/path",
+			       file);
+			return EINVAL;
+		}
+		snprintf(r->hpath, sizeof(r->hpath), "%s", path);
+		host_sa(&hs, &r->hsa);
+		r->htries = 0;
+		tmr_start(&r->htmr, 0, http_try_h, r);
+		return 0;
+	}
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.file = file;
 	cfg.tsize = true; /* RFC 2349: refuse an oversized file early */
@@ -672,6 +734,7 @@ destructor(void *arg)
 	struct cp_prov_run *r = arg;
 
 	tmr_cancel(&r->tmr);
+	tmr_cancel(&r->htmr);
 	tmr_cancel(&r->ptmr[0]);
 	tmr_cancel(&r->ptmr[1]);
 	if (r->rx_fd >= 0) {
@@ -685,6 +748,7 @@ destructor(void *arg)
 		close(r->fd6);
 	}
 	mem_deref(r->fetch);
+	mem_deref(r->http);
 	mem_deref(r->slog);
 	mem_deref(r->snmp);
 	mem_deref(r->snmp_old);
@@ -706,6 +770,7 @@ cp_prov_run_alloc(struct cp_prov_run **rp, const struct esg_conf *conf)
 	r->tx_fd = -1;
 	r->fd6 = -1;
 	tmr_init(&r->tmr);
+	tmr_init(&r->htmr);
 	tmr_init(&r->ptmr[0]);
 	tmr_init(&r->ptmr[1]);
 	snprintf(r->ifname, sizeof(r->ifname), "%s",

@@ -24,7 +24,12 @@
 #            keeps its lease and its previous settings, reports "fail"
 #            with the parser's offset and reason (eUE-23/eUE-24).
 #
-# Usage: prov_v4_test.sh [pass|static|badfile]   (none: all three, each in
+#   http     config_file {"url": "http://198.51.100.254:8080/esg.cfg"}
+#            (spec 000 8.1.3 "e.g., HTTP, TFTP"): the file comes from
+#            python3 -m http.server in the WAN namespace, is applied and
+#            pass is reported; no TFTP read request.
+#
+# Usage: prov_v4_test.sh [pass|static|badfile|http]   (none: all, each in
 # a fresh lab). Exit 0 pass, 1 fail, 77 skipped (not root, no netns, no
 # kea-dhcp4 / in.tftpd).
 set -uo pipefail
@@ -33,7 +38,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 if [ $# -eq 0 ]; then
 	rc=0
-	for c in pass static badfile; do
+	for c in pass static badfile http; do
 		echo "# case $c"
 		"$0" "$c"
 		r=$?
@@ -148,6 +153,21 @@ notify ipv4=198.51.100.2 ipv6=2001:db8:2::2 port=162 type=inform timeout=1000 re
 	lab_stop_controlplane
 	check "RELEASE at shutdown (RFC 2131 4.4.6)" \
 		lab_wait_for 5 "kea release" grep -q "DHCP4_RELEASE" "$LAB_DIR/kea-dhcp4.log"
+	;;
+http)
+	prov_lab_file "$EXAMPLES/good.txt"
+	PROV_CONF_EXTRA='.provisioning.config_file = {"url": "http://198.51.100.254:8080/esg.cfg"}'
+	PROV_HTTP_PORT=8080
+	prov_lab_up dhcp4
+	check "syslog: provisioning complete: pass (eUE-24)" \
+		lab_wait_for 40 "syslog pass" prov_lab_syslog_has \
+		'^198\.51\.100\.100 <133>1 .* status="pass" file="http://198\.51\.100\.254:8080/esg\.cfg"\] provisioning complete: pass$'
+	check "the file by HTTP from the URL's server" \
+		prov_lab_cp_log_has "HTTP http://198\.51\.100\.254:8080/esg\.cfg from 198\.51\.100\.254:8080"
+	check "http.server served GET /esg.cfg 200 to the leased address" \
+		grep -Eq '^198\.51\.100\.100 .*"GET /esg\.cfg HTTP/1\.1" 200' "$LAB_DIR/http.log"
+	check "the control plane applied the file's settings" \
+		prov_lab_cp_log_has "settings from the file: stack 3"
 	;;
 static)
 	prov_lab_file "$EXAMPLES/good.txt"

@@ -24,6 +24,7 @@
 #   prov_lab_trapd_has RE    snmptrapd logged RE
 #   PROV_TRAPD_ARGS          "C A...": prov_lab_up starts snmptrapd
 #   PROV_CONF_EXTRA          jq filter added to the provisioning config
+#   PROV_HTTP_PORT           prov_lab_up starts an HTTP server (prov_http_start)
 #
 # Addresses (TEST-NET, inside the lab's namespaces): the WAN host
 # 198.51.100.254 / 2001:db8:2::fe is DHCP server, router, TFTP and syslog
@@ -326,6 +327,22 @@ prov_snmptrapd_start() {
 	}
 }
 
+# prov_http_start PORT: /usr/bin/python3 -m http.server on the WAN host's
+# IPv4 address serving $PROV_TFTP_DIR; its access log in $LAB_DIR/http.log
+prov_http_start() {
+	ip netns exec "$LAB_NS_WAN" "$LAB_PY" -m http.server --bind "$PROV_LAB_SERVER" \
+		--directory "$PROV_TFTP_DIR" "$1" >"$LAB_DIR/http.log" 2>&1 </dev/null &
+	LAB_PIDS+=("$!")
+	lab_wait_for 10 "http.server on $1" prov_wan_tcp_listening "$1" || {
+		lab_tail "$LAB_DIR/http.log"
+		lab_die "http.server did not start"
+	}
+}
+
+prov_wan_tcp_listening() {
+	ip netns exec "$LAB_NS_WAN" ss -Hltn "sport = :$1" | grep -q .
+}
+
 # prov_lab_trapd_has RE: snmptrapd logged a line matching RE
 prov_lab_trapd_has() { grep -Eq "$1" "$PROV_TRAPD_LOG"; }
 
@@ -352,6 +369,8 @@ prov_lab_up() {
 	# PROV_TRAPD_ARGS="COMMUNITY ADDR...": an SNMP receiver on the WAN host
 	# shellcheck disable=SC2086
 	[ -n "${PROV_TRAPD_ARGS:-}" ] && prov_snmptrapd_start $PROV_TRAPD_ARGS
+	# PROV_HTTP_PORT: python3 -m http.server serving the TFTP directory
+	[ -n "${PROV_HTTP_PORT:-}" ] && prov_http_start "$PROV_HTTP_PORT"
 	case $mode in dhcp4 | dual) prov_kea_start ;; esac
 	case $mode in dhcp6 | dual) prov_kea6_start 2001:db8:2::53 ;; esac
 	if [ -n "$capture" ]; then

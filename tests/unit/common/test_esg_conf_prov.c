@@ -168,6 +168,21 @@ test_dhcp(void **state)
 	assert_int_equal(c.prov.snmp[1].family, AF_INET6);
 	assert_int_equal(c.prov.snmp[1].port, 1162);
 	assert_string_equal(c.prov.snmp_community, "esg-ro");
+	/* the file by HTTP (spec 000 8.1.3): a URL with an address */
+	load_ok(DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\","
+		    "\"stack\":\"dual\",\"config_file\":{\"url\":"
+		    "\"http://[2001:db8:2::9]:8080/esg/a%20b.cfg\"}"),
+		&c);
+	assert_int_equal(c.prov.cfg_server.family, AF_INET6);
+	assert_int_equal(c.prov.cfg_server.port, 8080);
+	assert_string_equal(c.prov.cfg_file,
+			    "http://[2001:db8:2::9]:8080/esg/a%20b.cfg");
+	load_ok(DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\","
+		    "\"stack\":\"ipv4\",\"config_file\":{\"url\":"
+		    "\"http://198.51.100.9/esg.cfg\"}"),
+		&c);
+	assert_int_equal(c.prov.cfg_server.family, AF_INET);
+	assert_int_equal(c.prov.cfg_server.port, 0);
 	load_ok(DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\","
 		    "\"stack\":\"dual\",\"ipv6_prefix_len\":64,"
 		    "\"management_family\":\"ipv4\""),
@@ -358,6 +373,15 @@ static const struct {
 	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv4\","
 	     "\"snmp_community\":\"\""),
 	 "provisioning.snmp_community: length 0 is out of range 1..64"},
+	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv4\","
+	     "\"config_file\":{\"url\":\"http://nms.example/esg.cfg\"}"),
+	 "provisioning.config_file.url: 'http://nms.example/esg.cfg' is not "
+	 "http://ADDRESS[:port]/path (an IPv4 address or [IPv6])"},
+	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv4\","
+	     "\"config_file\":{\"url\":\"http://198.51.100.9/a\","
+	     "\"file\":\"b\"}"),
+	 "provisioning.config_file: \"url\" or \"server\" + \"file\", not "
+	 "both"},
 };
 
 static void
