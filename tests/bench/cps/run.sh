@@ -53,6 +53,12 @@
 #   --cp-nice N         nice value of esg-controlplane (default 0; -10
 #                       stands in for a core of its own on a shared host:
 #                       its CPU still counts only its own time)
+#   --cp-quota PCT      cap esg-controlplane at PCT % of one CPU (cgroup
+#                       v1 cpu controller, 10 ms period; default 0: no
+#                       cap): a rate held at 50 % is what a whole core
+#                       would hold at twice the rate, if the cost per call
+#                       stays (it falls as the rate rises). Not with
+#                       --cp-fifo (CFS bandwidth does not apply to RT)
 #   --tool-cpus LIST    CPUs of the load tool (default: all but --cp-cpu);
 #                       "all": every CPU (with --cp-fifo the control plane
 #                       still runs first on its CPU, the tool takes what
@@ -91,6 +97,8 @@ SETTLE=40
 CP_NICE=0
 CP_FIFO=0
 TOOL_CPUS=
+CP_QUOTA=0
+CGROUP=
 # Media ports of the ESG, one RTP/RTCP pair per call on each side.
 MEDIA_MIN=10000
 MEDIA_MAX=65535
@@ -116,13 +124,14 @@ while [ $# -gt 0 ]; do
 	--cp-nice) CP_NICE=$2 ;;
 	--cp-fifo) CP_FIFO=$2 ;;
 	--tool-cpus) TOOL_CPUS=$2 ;;
+	--cp-quota) CP_QUOTA=$2 ;;
 	--keep) KEEP=1 && shift && continue ;;
 	-h | --help) usage ;;
 	*) echo "unknown option $1" >&2 && usage ;;
 	esac
 	shift 2 || usage
 done
-for v in STEP_SECS CONC CONC_RATE RUNS CP_CPU SETTLE CP_FIFO; do
+for v in STEP_SECS CONC CONC_RATE RUNS CP_CPU SETTLE CP_FIFO CP_QUOTA; do
 	[[ ${!v} =~ ^[0-9]+$ ]] || { echo "--${v,,}: a whole number" >&2; usage; }
 done
 for r in $RATES; do
@@ -130,6 +139,12 @@ for r in $RATES; do
 done
 case $LOG_LEVEL in err | warning | notice | info | debug) ;; *) usage ;; esac
 [[ $CP_NICE =~ ^-?[0-9]+$ ]] || usage
+[ "$CP_QUOTA" -le 100 ] || usage
+if [ "$CP_QUOTA" -gt 0 ]; then
+	[ "$CP_FIFO" = 0 ] || { echo "--cp-quota and --cp-fifo exclude each other" >&2; usage; }
+	[ -d /sys/fs/cgroup/cpu ] || { echo "no cgroup v1 cpu controller" >&2; exit 77; }
+	CGROUP=/sys/fs/cgroup/cpu/esg-cps-$$
+fi
 [ "$RUNS" -ge 1 ] && [ "$STEP_SECS" -ge 2 ] && [ "$CONC_RATE" -ge 1 ] || usage
 [ "$(nproc)" -gt "$CP_CPU" ] || { echo "no CPU $CP_CPU" >&2; exit 1; }
 PAIRS=$(((MEDIA_MAX - MEDIA_MIN + 1) / 2))
@@ -393,11 +408,18 @@ one_run() {
 		renice -n "$CP_NICE" -p "$LAB_CP_PID" >/dev/null ||
 			lab_die "cannot renice esg-controlplane"
 	fi
+	if [ -n "$CGROUP" ]; then
+		mkdir -p "$CGROUP" &&
+			echo 10000 >"$CGROUP/cpu.cfs_period_us" &&
+			echo $((CP_QUOTA * 100)) >"$CGROUP/cpu.cfs_quota_us" &&
+			echo "$LAB_CP_PID" >"$CGROUP/cgroup.procs" ||
+			lab_die "cannot cap esg-controlplane in $CGROUP"
+	fi
 	if [ "$CP_FIFO" != 0 ]; then
 		chrt -f -a -p "$CP_FIFO" "$LAB_CP_PID" >/dev/null ||
 			lab_die "cannot make esg-controlplane SCHED_FIFO"
 	fi
-	log "run $k: lab up (cp pid $LAB_CP_PID on CPU $CP_CPU, nice $CP_NICE, fifo $CP_FIFO; tool on CPUs $TOOL_CPUS); load $(cut -d' ' -f1-3 /proc/loadavg)"
+	log "run $k: lab up (cp pid $LAB_CP_PID on CPU $CP_CPU, nice $CP_NICE, fifo $CP_FIFO, quota ${CP_QUOTA:-0} %; tool on CPUs $TOOL_CPUS); load $(cut -d' ' -f1-3 /proc/loadavg)"
 	load0=$(cat /proc/loadavg)
 	sleep 1
 	CP_IDLE=$(cp_idle_frac)
@@ -425,7 +447,8 @@ one_run() {
 }
 
 RESULTS=$(mktemp /tmp/cps-results.XXXXXX)
-trap 'rm -f "$RESULTS"' EXIT
+# the cgroup goes once its process has (the lab stops it at each run's end)
+trap 'rm -f "$RESULTS"; [ -z "$CGROUP" ] || rmdir "$CGROUP" 2>/dev/null' EXIT
 for k in $(seq 1 "$RUNS"); do
 	# each run in a subshell: the lab's trap cleans up when it ends
 	( one_run "$k" ) >>"$RESULTS" || { log "run $k failed"; exit 1; }
