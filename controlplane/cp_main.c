@@ -17,6 +17,7 @@
 
 #include <re.h>
 
+#include "cp_addrs.h"
 #include "cp_dp.h"
 #include "cp_log.h"
 #include "cp_state.h"
@@ -29,6 +30,7 @@
 #include "sip/cp_cac.h"
 #include "sip/cp_cdr.h"
 #include "sip/cp_reg.h"
+#include "sip/cp_route.h"
 #include "sip/cp_sip.h"
 #include "sip/cp_sipguard.h"
 
@@ -55,6 +57,7 @@ struct cp {
 	struct cp_b2bua *b2bua;	   /* calls */
 	struct cp_prov_run *prov;  /* WAN provisioning (docs/provisioning.md) */
 	struct cp_status *status;  /* the document esgctl reads */
+	struct cp_addrs_watch *addrs; /* leased own addresses (cp_addrs.h) */
 	struct tmr poll;
 	int exit_code;
 };
@@ -142,6 +145,7 @@ sip_start(struct cp *cp)
 	struct sa addrs[CP_SIP_MAX_ADDRS];
 	unsigned int grp[CP_SIP_MAX_ADDRS];
 	unsigned int i, j, n = 0;
+	int err;
 
 	memset(addrs, 0, sizeof(addrs)); /* sa_set_in6 sets no flowinfo */
 	for (i = 0; i < cp->conf.nb_ifaces; i++) {
@@ -158,8 +162,40 @@ sip_start(struct cp *cp)
 			sa_set_in6(&addrs[n++], ifc->addr6[j].u.v6.s6_addr, 0);
 		}
 	}
-	return cp_sip_alloc_groups(&cp->sip, addrs, grp, n,
-				   cp->conf.cp.sip_port, CP_SIP_RETRY_MS);
+	err = cp_sip_alloc_groups(&cp->sip, addrs, grp, n, cp->conf.cp.sip_port,
+				  CP_SIP_RETRY_MS);
+	/* a stack for every interface, also one whose address provisioning
+	 * leases later: the B2BUA and registration take them now */
+	for (i = 0; !err && i < cp->conf.nb_ifaces; i++)
+		err = cp_sip_group_open(cp->sip, i);
+	return err;
+}
+
+/* Issue 5 hand-off (spec 000 8.1.3): a leased own address (cp_prov_run
+ * -> cp_addrs) gets a SIP listener; routing and media read it through
+ * cp_route; the trunk registers again when the WAN side's address in the
+ * signalling family changes (spec 001 6.3.5). */
+static void
+addrs_h(unsigned int iface, const struct sa *a, bool added, void *arg)
+{
+	struct cp *cp = arg;
+	int err, af;
+
+	if (cp->sip == NULL || iface >= CP_SIP_MAX_GROUPS)
+		return;
+	err = added ? cp_sip_add(cp->sip, a, iface)
+		    : cp_sip_del(cp->sip, a, iface);
+	if (err && err != EALREADY && err != ENOENT) {
+		char txt[64];
+
+		re_snprintf(txt, sizeof(txt), "%j", a);
+		cp_err("SIP: leased address %s: %s", txt, strerror(err));
+	}
+	if (cp->reg == NULL || (int)iface != cp->conf.sip.wan_iface)
+		return;
+	af = cp_route_sig_af(&cp->conf.sip);
+	if (af == AF_UNSPEC || af == sa_af(a))
+		cp_reg_wan_changed(cp->reg);
 }
 
 /* Every SIP request: the guard learns the socket (and drops its own
@@ -312,6 +348,14 @@ run(struct cp *cp)
 			}
 		}
 	}
+	if (cp->sip != NULL) {
+		err = cp_addrs_watch(&cp->addrs, addrs_h, cp);
+		if (err) {
+			cp_err("own addresses: %s", strerror(err));
+			cp->exit_code = 1;
+			goto out;
+		}
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = hup_h;
 	sigemptyset(&sa.sa_mask);
@@ -337,9 +381,12 @@ run(struct cp *cp)
 		cp_reg_log_status(cp->reg);
 	if (cp->guard != NULL)
 		cp_sipguard_log_counters(cp->guard);
+	/* the lease given back below changes no listener or registration */
+	cp->addrs = mem_deref(cp->addrs);
 	cp_prov_run_stop(cp->prov); /* RELEASE while the link is up */
 out:
 	cp->status = mem_deref(cp->status); /* removes the file */
+	cp->addrs = mem_deref(cp->addrs);
 	tmr_cancel(&cp->poll);
 	/* Legs stay in the dataplane: media flows on until the next control
 	 * plane takes over (the table sends nothing once closed, so the

@@ -14,6 +14,7 @@
 
 #include <re.h>
 
+#include "cp_addrs.h"
 #include "cp_dp.h"
 #include "cp_http_fetch.h"
 #include "cp_log.h"
@@ -268,6 +269,22 @@ addr_result_h(const union dp_msg *cmd, int status, void *arg)
 		       strerror(status < 0 ? -status : status));
 }
 
+/* A leased address into / out of cp_addrs; again after an attach is
+ * EALREADY (nothing changes). */
+static void
+own_addr(struct cp_prov_run *r, bool add, const struct sa *sa, uint8_t plen)
+{
+	unsigned int ifc = (unsigned int)r->conf->prov.iface;
+	int err = add ? cp_addrs_add(ifc, sa, plen) : cp_addrs_del(ifc, sa);
+
+	char txt[64];
+
+	if (err == 0 || err == EALREADY || err == ENOENT)
+		return;
+	re_snprintf(txt, sizeof(txt), "%j", sa);
+	cp_err("provisioning: own address %s: %s", txt, strerror(err));
+}
+
 /* The own address: the same IF_ADDR path as the configured ones
  * (cp_state.c); the dataplane adds it to the exception interface. */
 static int
@@ -276,7 +293,12 @@ addr_io(void *arg, bool add, struct in_addr a, uint8_t plen)
 	struct cp_prov_run *r = arg;
 	struct esg_conf_addr ca;
 	union dp_msg m;
+	struct sa sa;
 
+	/* the control plane's own-address table first (issue 5 hand-off:
+	 * SIP listens on it, routing and media use it; cp_addrs.h) */
+	sa_set_in(&sa, ntohl(a.s_addr), 0);
+	own_addr(r, add, &sa, plen);
 	if (r->dp == NULL)
 		return ENOTCONN;
 	memset(&ca, 0, sizeof(ca));
@@ -296,7 +318,11 @@ addr6_io(void *arg, bool add, const struct in6_addr *a, uint8_t plen)
 	struct cp_prov_run *r = arg;
 	struct esg_conf_addr ca;
 	union dp_msg m;
+	struct sa sa;
 
+	memset(&sa, 0, sizeof(sa));
+	sa_set_in6(&sa, a->s6_addr, 0);
+	own_addr(r, add, &sa, plen);
 	if (r->dp == NULL)
 		return ENOTCONN;
 	memset(&ca, 0, sizeof(ca));

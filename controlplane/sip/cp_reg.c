@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "cp_addrs.h"
 #include "cp_log.h"
 #include "cp_reg_int.h"
 
@@ -181,10 +182,13 @@ prefix_has(const struct sa *a, int family, const void *pfx, unsigned int len)
 	return true;
 }
 
+/* Is local an own address of interface idx: configured, or leased by
+ * provisioning (cp_addrs.h)? */
 static bool
-iface_owns(const struct esg_conf_iface *ifc, const struct sa *local)
+iface_owns(const struct cp_reg *reg, unsigned int idx, const struct sa *local)
 {
-	unsigned int i;
+	const struct esg_conf_iface *ifc = &reg->conf.iface[idx];
+	unsigned int i, k;
 
 	for (i = 0; i < ifc->nb_addr4; i++)
 		if (addr_eq(local, AF_INET, &ifc->addr4[i].u.v4))
@@ -192,7 +196,7 @@ iface_owns(const struct esg_conf_iface *ifc, const struct sa *local)
 	for (i = 0; i < ifc->nb_addr6; i++)
 		if (addr_eq(local, AF_INET6, &ifc->addr6[i].u.v6))
 			return true;
-	return false;
+	return cp_addrs_find(local, &k) == 0 && k == idx;
 }
 
 static bool
@@ -224,8 +228,7 @@ cp_reg_stack_of(const struct cp_reg *reg, const struct sip_msg *msg)
 	unsigned int i;
 
 	for (i = 0; i < reg->conf.nb_ifaces; i++)
-		if (reg->sips[i] != NULL &&
-		    iface_owns(&reg->conf.iface[i], &msg->dst))
+		if (reg->sips[i] != NULL && iface_owns(reg, i, &msg->dst))
 			return reg->sips[i];
 	return NULL;
 }
@@ -248,7 +251,8 @@ cp_reg_tenant_of(const struct cp_reg *reg, const struct sa *local,
 		    (unsigned int)t->lan_iface >= reg->conf.nb_ifaces)
 			continue;
 		ifc = &reg->conf.iface[t->lan_iface];
-		if (!iface_owns(ifc, local) || !source_allowed(t, ifc, src))
+		if (!iface_owns(reg, (unsigned int)t->lan_iface, local) ||
+		    !source_allowed(t, ifc, src))
 			continue;
 		*tenantp = i;
 		return 0;

@@ -124,6 +124,13 @@ int cp_reg_alloc(struct cp_reg **regp, struct sip *sip,
 		 const struct esg_conf *conf, uint16_t sip_port);
 /* Start the trunk registrations and the OPTIONS keep-alive. */
 int cp_reg_start(struct cp_reg *reg);
+/* The WAN interface gained or lost an own address in the signalling
+ * family (a DHCP lease, cp_addrs.h; spec 000 8.1.3, spec 001 6.3.5: a
+ * changed address starts again): every trunk registration is sent again
+ * now, from the address the WAN stack has then (its Contact follows),
+ * its back-off forgotten. Without such an address the attempt fails and
+ * backs off as usual until the next change. */
+void cp_reg_wan_changed(struct cp_reg *reg);
 
 /*
  * The request entry point for the SIP listener: consumes (answers or

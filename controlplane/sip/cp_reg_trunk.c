@@ -249,6 +249,28 @@ cp_reg_trunk_start(struct cp_reg *reg)
 			send_register(&reg->trunk[i]);
 }
 
+void
+cp_reg_wan_changed(struct cp_reg *reg)
+{
+	unsigned int i;
+
+	if (reg == NULL || !reg->conf.sip.enabled)
+		return;
+	for (i = 0; i < ESG_CONF_MAX_TENANTS; i++) {
+		struct cp_reg_trunk *t = &reg->trunk[i];
+
+		if (!t->active)
+			continue;
+		cp_info("SIP: tenant %s: WAN address changed, registering "
+			"the trunk again",
+			tconf(t)->name);
+		t->st.failc = 0;
+		/* a new nonce for the new source (RFC 3261 22.4) */
+		sip_auth_reset(t->auth);
+		send_register(t);
+	}
+}
+
 /* The bindings at the operator are left to expire: a restarted ESG
  * registers again with a new Call-ID and replaces nothing it should not
  * (docs/registration.md, limits). */

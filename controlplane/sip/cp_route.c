@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "cp_addrs.h"
 #include "cp_route.h"
 
 #define SIP_PORT 5060 /* RFC 3261 19.1.2 */
@@ -47,7 +48,7 @@ addr_is(const struct esg_conf_addr *ca, const struct sa *sa)
 int
 cp_route_iface(const struct esg_conf *conf, const struct sa *dst)
 {
-	unsigned int i, j;
+	unsigned int i, j, k;
 
 	for (i = 0; i < conf->nb_ifaces; i++) {
 		const struct esg_conf_iface *ifc = &conf->iface[i];
@@ -59,6 +60,9 @@ cp_route_iface(const struct esg_conf *conf, const struct sa *dst)
 			if (addr_is(&ifc->addr6[j], dst))
 				return (int)i;
 	}
+	/* an address provisioning leased (issue 5 hand-off, cp_addrs.h) */
+	if (cp_addrs_find(dst, &k) == 0 && k < conf->nb_ifaces)
+		return (int)k;
 	return -1;
 }
 
@@ -77,8 +81,9 @@ cp_route_side(const struct esg_conf *conf, const struct sa *dst)
 }
 
 static bool
-iface_prefix_has(const struct esg_conf_iface *ifc, const struct sa *src)
+iface_prefix_has(const struct esg_conf *conf, int iface, const struct sa *src)
 {
+	const struct esg_conf_iface *ifc = &conf->iface[iface];
 	unsigned int j;
 
 	for (j = 0; j < ifc->nb_addr4; j++)
@@ -89,7 +94,7 @@ iface_prefix_has(const struct esg_conf_iface *ifc, const struct sa *src)
 		if (prefix_has(AF_INET6, &ifc->addr6[j].u,
 			       ifc->addr6[j].prefixlen, src))
 			return true;
-	return false;
+	return cp_addrs_prefix_has((unsigned int)iface, src);
 }
 
 static bool
@@ -99,7 +104,7 @@ tenant_source_ok(const struct esg_conf *conf, const struct esg_conf_tenant *t,
 	unsigned int j;
 
 	if (t->nb_sources == 0)
-		return iface_prefix_has(&conf->iface[t->lan_iface], src);
+		return iface_prefix_has(conf, t->lan_iface, src);
 	for (j = 0; j < t->nb_sources; j++)
 		if (prefix_has(t->sources[j].family, &t->sources[j].u,
 			       t->sources[j].prefixlen, src))
@@ -281,7 +286,26 @@ cp_route_own_addr(const struct esg_conf *conf, int iface, int af,
 		sa_set_in6(out, ifc->addr6[0].u.v6.s6_addr, 0);
 		return 0;
 	}
-	return ENOENT;
+	/* none configured in af: the leased one (DHCP, cp_addrs.h) */
+	return cp_addrs_first((unsigned int)iface, af, out);
+}
+
+int
+cp_route_sig_af(const struct esg_conf_sip *s)
+{
+	struct sa proxy;
+
+	if (cp_route_proxy(s, AF_UNSPEC, &proxy) == 0)
+		return sa_af(&proxy);
+	switch (s->family) {
+	case ESG_SIP_FAM_IPV4:
+		return AF_INET;
+	case ESG_SIP_FAM_IPV6:
+		return AF_INET6;
+	case ESG_SIP_FAM_ANY:
+		break;
+	}
+	return AF_UNSPEC;
 }
 
 int

@@ -2,7 +2,9 @@
 /*
  * Call routing of the B2BUA (docs/b2bua.md "Routing"): which side a
  * request came from, which tenant it belongs to, and where the other side
- * is. Pure functions over the configuration: no state, no I/O.
+ * is. Functions over the configuration and the own addresses learned at
+ * run time (cp_addrs.h: a leased WAN address counts like a configured
+ * one, the configured ones first); no I/O.
  *
  * - A request that arrives on an own address of a LAN interface belongs to
  *   the tenant on that interface whose "sources" hold its source address
@@ -57,10 +59,15 @@ int cp_route_proxy(const struct esg_conf_sip *s, int af, struct sa *out);
 /* The host part of the proxy URI (for Request-URIs and From/To domains
  * when "domain" is empty). */
 int cp_route_proxy_host(const struct esg_conf_sip *s, struct pl *host);
-/* The first own address of interface iface in family af (port 0).
+/* The first own address of interface iface in family af (port 0): the
+ * first configured one, else the first leased one (cp_addrs.h).
  * ENOENT: none in that family. */
 int cp_route_own_addr(const struct esg_conf *conf, int iface, int af,
 		      struct sa *out);
+/* The signalling family toward the operator (spec 000 8.1.3): the
+ * proxy's when it is an IP literal, else "family" (AF_INET / AF_INET6),
+ * AF_UNSPEC for "any" with a named proxy (either family will do). */
+int cp_route_sig_af(const struct esg_conf_sip *s);
 /* The LAN target of tenant t: the static PBX. ENOENT: none. */
 int cp_route_pbx(const struct esg_conf_tenant *t, struct sa *out);
 

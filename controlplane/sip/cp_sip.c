@@ -52,6 +52,7 @@ struct cp_sip {
 					* (compared, never dereferenced) */
 	struct tmr retry;
 	uint32_t retry_ms;
+	uint16_t port;
 	unsigned int nb;
 	struct cp_sip_bind b[CP_SIP_MAX_ADDRS];
 	struct cp_sip_counters c;
@@ -191,6 +192,7 @@ cp_sip_alloc_groups(struct cp_sip **csp, const struct sa *addrs,
 		return ENOMEM;
 	tmr_init(&cs->retry);
 	cs->retry_ms = retry_ms;
+	cs->port = port;
 	cs->nb = n;
 	for (i = 0; i < n && !err; i++) {
 		cs->b[i].addr = addrs[i];
@@ -208,6 +210,90 @@ cp_sip_alloc_groups(struct cp_sip **csp, const struct sa *addrs,
 out:
 	mem_deref(cs);
 	return err;
+}
+
+int
+cp_sip_group_open(struct cp_sip *cs, unsigned int group)
+{
+	if (cs == NULL || group >= CP_SIP_MAX_GROUPS)
+		return EINVAL;
+	return grp_open(cs, group);
+}
+
+static int
+bind_find(const struct cp_sip *cs, const struct sa *addr, unsigned int group)
+{
+	unsigned int i;
+
+	for (i = 0; i < cs->nb; i++)
+		if (cs->b[i].grp == group &&
+		    sa_af(&cs->b[i].addr) == sa_af(addr) &&
+		    sa_cmp(&cs->b[i].addr, addr, SA_ADDR))
+			return (int)i;
+	return -1;
+}
+
+int
+cp_sip_add(struct cp_sip *cs, const struct sa *addr, unsigned int group)
+{
+	struct cp_sip_bind *b;
+	int err;
+
+	if (cs == NULL || addr == NULL || group >= CP_SIP_MAX_GROUPS)
+		return EINVAL;
+	if (bind_find(cs, addr, group) >= 0)
+		return EALREADY;
+	if (cs->nb == CP_SIP_MAX_ADDRS)
+		return ENOSPC;
+	err = grp_open(cs, group);
+	if (err)
+		return err;
+	b = &cs->b[cs->nb++];
+	memset(b, 0, sizeof(*b));
+	sa_cpy(&b->addr, addr);
+	sa_set_port(&b->addr, cs->port);
+	b->grp = group;
+	/* now, else on the retry timer (a leased address may not be on the
+	 * exception interface yet: the dataplane adds it after IF_ADDR_ADD) */
+	try_bind(cs, b);
+	if (!b->bound && !tmr_isrunning(&cs->retry))
+		tmr_start(&cs->retry, cs->retry_ms, retry_h, cs);
+	return 0;
+}
+
+int
+cp_sip_del(struct cp_sip *cs, const struct sa *addr, unsigned int group)
+{
+	struct cp_sip_grp *g;
+	char txt[64];
+	unsigned int j;
+	int i;
+
+	if (cs == NULL || addr == NULL || group >= CP_SIP_MAX_GROUPS)
+		return EINVAL;
+	i = bind_find(cs, addr, group);
+	if (i < 0)
+		return ENOENT;
+	re_snprintf(txt, sizeof(txt), "%J", &cs->b[i].addr);
+	cp_info("SIP: no longer listening on udp %s", txt);
+	memmove(&cs->b[i], &cs->b[i + 1],
+		(cs->nb - (unsigned int)i - 1) * sizeof(cs->b[0]));
+	cs->nb--;
+	/* libre 1.1.0 removes no single transport, and its flush frees
+	 * transports whose sockets others still hold (server transactions
+	 * for 32 s, the input guard): a flush is done only when the group
+	 * has no other listener (a WAN whose only lease went), so that the
+	 * next lease's transport is the family's first. Otherwise the
+	 * transport stays in libre (docs/controlplane.md, limits). */
+	for (j = 0; j < cs->nb; j++)
+		if (cs->b[j].grp == group)
+			return 0;
+	g = &cs->g[group];
+	if (g->sip != NULL) {
+		sip_transp_flush(g->sip);
+		memset(cs->tuned, 0, sizeof(cs->tuned));
+	}
+	return 0;
 }
 
 int

@@ -53,6 +53,19 @@ int cp_sip_alloc(struct cp_sip **csp, const struct sa *addrs, unsigned int n,
 int cp_sip_alloc_groups(struct cp_sip **csp, const struct sa *addrs,
 			const unsigned int *groups, unsigned int n,
 			uint16_t port, uint32_t retry_ms);
+/* Open group's libre stack now even if it has no address yet (a WAN
+ * interface whose address provisioning leases later): its users take
+ * the stack at start (cp_sip_stack_of). */
+int cp_sip_group_open(struct cp_sip *cs, unsigned int group);
+/* Listen on addr (the listener's port) in group at run time, e.g. a
+ * leased address (issue 5 hand-off, cp_addrs.h); bound now or by the
+ * retry timer. EALREADY: already there; ENOSPC: CP_SIP_MAX_ADDRS. */
+int cp_sip_add(struct cp_sip *cs, const struct sa *addr, unsigned int group);
+/* Stop listening on addr in group (port ignored). libre 1.1.0 removes
+ * no single transport: the group's transports are flushed only when it
+ * has no other listener left; otherwise addr's socket stays open in
+ * libre. ENOENT: not a listener. */
+int cp_sip_del(struct cp_sip *cs, const struct sa *addr, unsigned int group);
 /* Requests go to reqh first; allow is the Allow header value the
  * responder then advertises (NULL: "OPTIONS"). boundh may be NULL. */
 void cp_sip_set_handler(struct cp_sip *cs, cp_sip_req_h *reqh,
