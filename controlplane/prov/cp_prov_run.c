@@ -648,10 +648,12 @@ static void
 settings_io(void *arg, const struct cp_cfgfile_settings *s)
 {
 	(void)arg;
-	/* Not handed to SIP yet (docs/provisioning.md): logged. */
+	/* Not handed to SIP (docs/provisioning.md "Hand-off to SIP"): SIP
+	 * follows the configuration's "sip" section; said in the log. */
 	cp_notice("provisioning: settings from the file: stack %d, "
 		  "signalling family %d, media family %d, trunk proxy '%s', "
-		  "trunk domain '%s', syslog level %d, sip port %u",
+		  "trunk domain '%s', syslog level %d, sip port %u (recorded, "
+		  "not applied: SIP follows the configuration)",
 		  (int)s->stack, (int)s->sig_family, (int)s->media_family,
 		  s->trunk_proxy, s->trunk_domain, s->syslog_level,
 		  s->sip_port);
