@@ -80,6 +80,7 @@ destructor(void *arg)
 	relays_drop(call);
 	call->media = mem_deref(call->media);
 	call->b_offer = mem_deref(call->b_offer);
+	mem_deref(call->a_reason);
 	cp_call_dlgid_free(&call->side[CP_SIDE_A].id);
 	cp_call_dlgid_free(&call->side[CP_SIDE_B].id);
 	list_unlink(&call->le);

@@ -15,6 +15,7 @@
 
 #include "cp_b2bua.h"
 #include "cp_call_media.h"
+#include "cp_cdr.h"
 #include "cp_dlg.h"
 #include "cp_route.h"
 #include "cp_sdp.h"
@@ -109,8 +110,9 @@ struct cp_call {
 	uint64_t t_start_ms, t_answer_ms;	/* tmr_jiffies() */
 	uint64_t wall_start_ms, wall_answer_ms; /* cp_cdr_now_ms() */
 	uint16_t a_code;			/* the final response A got */
-	char a_reason[48];
-	char kind[CP_CMEDIA_MAX][16]; /* m= media of each stream */
+	char *a_reason; /* its reason phrase (up to 47 characters), NULL */
+	/* m= media of the streams the call record names */
+	char kind[CP_CDR_MAX_STREAMS][16];
 };
 
 /* cp_b2bua.c */

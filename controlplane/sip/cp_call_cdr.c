@@ -50,9 +50,18 @@ party_of(enum cp_route_side where)
 void
 cp_call_a_final(struct cp_call *call, uint16_t scode, const char *reason)
 {
+	struct pl r = PL_INIT;
+
 	call->a_code = scode;
-	re_snprintf(call->a_reason, sizeof(call->a_reason), "%s",
-		    reason != NULL ? reason : "");
+	call->a_reason = mem_deref(call->a_reason);
+	if (reason == NULL || reason[0] == '\0')
+		return;
+	/* allocated (a held call has none): the 47 characters the record
+	 * kept when this was a fixed array */
+	pl_set_str(&r, reason);
+	if (r.l > 47)
+		r.l = 47;
+	(void)pl_strdup(&call->a_reason, &r);
 }
 
 /* The leg statistics of leg (NULL when the dataplane is not attached). */
@@ -126,7 +135,9 @@ cp_call_record(struct cp_call *call, enum cp_b2bua_end why)
 	r.disp = disp_of(why, call->t_answer_ms != 0);
 	r.scode = call->t_answer_ms != 0 ? 200 : call->a_code;
 	re_snprintf(r.reason, sizeof(r.reason), "%s",
-		    call->t_answer_ms != 0 ? "OK" : call->a_reason);
+		    call->t_answer_ms != 0   ? "OK"
+		    : call->a_reason != NULL ? call->a_reason
+					     : "");
 	r.by = CP_CDR_BY_ESG; /* a timer, a limit, an error */
 	if (why == CP_END_NORMAL_A || why == CP_END_CANCEL)
 		r.by = party_of(a->where);

@@ -130,7 +130,7 @@ cp_call_sdp_offer(struct cp_call *call, enum cp_side from,
 	err = cp_cmedia_offer(call->media, from, r, n);
 	if (err)
 		goto out;
-	for (i = 0; i < n; i++) /* for the call record */
+	for (i = 0; i < n && i < CP_CDR_MAX_STREAMS; i++) /* for the record */
 		re_snprintf(call->kind[i], sizeof(call->kind[i]), "%s",
 			    cp_sdp_media(sdp, i)->kind_name);
 	err = rewrite(call, sdp, cp_side_other(from), mbp);

@@ -4,6 +4,8 @@
 
 #include "cp_dlg_int.h"
 
+const struct cp_dlg_handlers cp_dlg_no_handlers;
+
 static void
 destructor(void *arg)
 {
@@ -12,8 +14,6 @@ destructor(void *arg)
 	dlg->ds->live.dlgs--;
 	hash_unlink(&dlg->he);
 	list_unlink(&dlg->ile);
-	tmr_cancel(&dlg->tmr_rel);
-	tmr_cancel(&dlg->tmr_ok);
 	tmr_cancel(&dlg->tmr_answer);
 	tmr_cancel(&dlg->tmr_glare);
 	tmr_cancel(&dlg->tmr_se);
@@ -23,12 +23,11 @@ destructor(void *arg)
 	mem_deref(dlg->pst);
 	mem_deref(dlg->imsg);
 	mem_deref(dlg->pmsg);
-	mem_deref(dlg->rel_mb);
-	mem_deref(dlg->ok_mb);
+	mem_deref(dlg->rel);
+	mem_deref(dlg->ok);
 	mem_deref(dlg->ack_sdp);
 	mem_deref(dlg->osdp);
 	mem_deref(dlg->lsdp);
-	mem_deref(dlg->rsdp);
 	mem_deref(dlg->sdlg);
 	mem_deref(dlg->cuser);
 	mem_deref(dlg->hdrs);
@@ -49,11 +48,8 @@ cp_dlg_alloc(struct cp_dlg **dlgp, struct cp_dlgsock *ds, bool uac,
 	ds->live.dlgs++;
 	dlg->uac = uac;
 	dlg->state = DLG_EARLY;
-	if (h != NULL)
-		dlg->h = *h;
+	dlg->h = h != NULL ? h : &cp_dlg_no_handlers;
 	dlg->arg = arg;
-	tmr_init(&dlg->tmr_rel);
-	tmr_init(&dlg->tmr_ok);
 	tmr_init(&dlg->tmr_answer);
 	tmr_init(&dlg->tmr_glare);
 	tmr_init(&dlg->tmr_se);
@@ -98,8 +94,8 @@ cp_dlg_terminate(struct cp_dlg *dlg, enum cp_dlg_reason reason, uint16_t scode,
 	if (dlg->state == DLG_TERMINATED)
 		return;
 	dlg->state = DLG_TERMINATED;
-	tmr_cancel(&dlg->tmr_rel);
-	tmr_cancel(&dlg->tmr_ok);
+	dlg->rel = mem_deref(dlg->rel);
+	dlg->ok = mem_deref(dlg->ok);
 	tmr_cancel(&dlg->tmr_answer);
 	tmr_cancel(&dlg->tmr_glare);
 	tmr_cancel(&dlg->tmr_se);
@@ -115,8 +111,8 @@ cp_dlg_terminate(struct cp_dlg *dlg, enum cp_dlg_reason reason, uint16_t scode,
 	cp_dlg_fail_sreqs(dlg);
 	hash_unlink(&dlg->he);
 	cp_inv_fork_gone(dlg);
-	if (notify && dlg->h.closeh != NULL)
-		dlg->h.closeh(dlg, reason, scode, msg, dlg->arg);
+	if (notify && dlg->h->closeh != NULL)
+		dlg->h->closeh(dlg, reason, scode, msg, dlg->arg);
 	mem_deref(dlg);
 }
 
@@ -247,20 +243,36 @@ cp_dlg_set_lsdp(struct cp_dlg *dlg, const struct mbuf *sdp)
 	dlg->lsdp = mb;
 }
 
+/* FNV-1a, 64 bits (the public-domain Fowler/Noll/Vo hash): a digest for
+ * an equality check of bodies; a collision between two different SDPs of
+ * one peer has a probability of about 2^-64. */
+static uint64_t
+body_hash(const struct pl *body)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < body->l; i++) {
+		h ^= (uint8_t)body->p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
 void
 cp_dlg_set_rsdp(struct cp_dlg *dlg, const struct pl *body)
 {
-	struct mbuf *mb;
+	if (body == NULL || body->l == 0 || body->l > UINT32_MAX)
+		return;
+	dlg->rsdp_hash = body_hash(body);
+	dlg->rsdp_len = (uint32_t)body->l;
+}
 
-	if (body == NULL || body->l == 0)
-		return;
-	mb = mbuf_alloc(body->l);
-	if (mb == NULL || mbuf_write_pl(mb, body)) {
-		mem_deref(mb);
-		return;
-	}
-	mem_deref(dlg->rsdp);
-	dlg->rsdp = mb;
+bool
+cp_dlg_is_rsdp(const struct cp_dlg *dlg, const struct pl *body)
+{
+	return dlg->rsdp_len != 0 && body != NULL && body->l == dlg->rsdp_len &&
+	       body_hash(body) == dlg->rsdp_hash;
 }
 
 bool

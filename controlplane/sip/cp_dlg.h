@@ -180,6 +180,9 @@ typedef void(cp_dlg_close_h)(struct cp_dlg *dlg, enum cp_dlg_reason reason,
 typedef void(cp_inv_fail_h)(struct cp_inv *inv, int err, uint16_t scode,
 			    const struct sip_msg *msg, void *arg);
 
+/* The handlers are kept by pointer (not copied: memory per held call,
+ * docs/performance.md): h given to cp_dlg_accept/cp_dlg_invite must
+ * outlive the dialogs (a static const table). */
 struct cp_dlg_handlers {
 	cp_dlg_prov_h *provh;	  /* UAC */
 	cp_dlg_estab_h *estabh;	  /* both */

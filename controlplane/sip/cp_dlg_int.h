@@ -34,13 +34,28 @@ struct cp_dlg_sreq {
 	struct sip_strans *st;
 };
 
+/* A response kept for retransmission until it is acknowledged (a
+ * reliable 1xx until its PRACK, RFC 3262 3; a 2xx to an INVITE until its
+ * ACK, RFC 3261 13.3.1.4): allocated while one is out, so that a held
+ * call does not carry it (docs/performance.md: memory per held call). */
+struct cp_dlg_rtx {
+	struct mbuf *mb;
+	struct sa dst;
+	void *sock;
+	enum sip_transp tp;
+	uint32_t cseq;
+	uint32_t ival;
+	uint32_t elapsed;
+	struct tmr tmr;
+};
+
 struct cp_dlg {
 	struct le he; /* in ds->ht */
 	struct cp_dlgsock *ds;
 	struct sip_dialog *sdlg;
 	struct cp_inv *inv; /* UAC fork: its INVITE (weak, cleared by inv) */
 	struct le ile;	    /* UAC fork: in inv->forkl */
-	struct cp_dlg_handlers h;
+	const struct cp_dlg_handlers *h; /* the owner's (never NULL) */
 	void *arg;
 	char *cuser;
 	char *hdrs; /* UAS: extra headers of every response to INVITE */
@@ -55,28 +70,17 @@ struct cp_dlg {
 	/* UAS: the initial INVITE */
 	struct sip_msg *imsg;
 	struct sip_strans *st;
-	bool rel_ok;	     /* reliable 1xx allowed (prm + Supported) */
-	bool rel_required;   /* INVITE had Require: 100rel */
-	bool invite_offer;   /* the INVITE carried an SDP offer */
-	bool rel_offer;	     /* the unPRACKed 1xx carried our offer */
-	uint32_t rseq;	     /* last RSeq sent */
-	struct mbuf *rel_mb; /* unPRACKed reliable 1xx */
-	struct sa rel_dst;
-	uint32_t rel_ival;
-	uint32_t rel_elapsed;
-	struct tmr tmr_rel;
+	bool rel_ok;		/* reliable 1xx allowed (prm + Supported) */
+	bool rel_required;	/* INVITE had Require: 100rel */
+	bool invite_offer;	/* the INVITE carried an SDP offer */
+	bool rel_offer;		/* the unPRACKed 1xx carried our offer */
+	uint32_t rseq;		/* last RSeq sent */
+	struct cp_dlg_rtx *rel; /* unPRACKed reliable 1xx */
 
 	/* UAS: our 2xx (initial or re-INVITE) waiting for ACK */
-	struct mbuf *ok_mb;
-	struct sa ok_dst;
-	void *ok_sock;
-	enum sip_transp ok_tp;
-	uint32_t ok_cseq;
-	uint32_t ok_ival;
-	uint32_t ok_elapsed;
+	struct cp_dlg_rtx *ok;
 	bool ok_offer; /* our 2xx carried an offer: the ACK has the answer */
 	bool ok_initial;
-	struct tmr tmr_ok;
 
 	/* UAC: the 2xx of the INVITE and its ACK */
 	uint32_t icseq;	     /* CSeq of the INVITE */
@@ -96,8 +100,13 @@ struct cp_dlg {
 	bool o_refresh; /* session refresh (no answer reported) */
 	uint32_t o_cseq;
 	struct tmr tmr_glare;
-	struct mbuf *lsdp; /* last SDP we sent */
-	struct mbuf *rsdp; /* last SDP the peer sent */
+	struct mbuf *lsdp; /* last SDP we sent (a refresh re-sends it) */
+	/* The last SDP the peer sent is kept as its length and a 64-bit
+	 * digest only: all it is needed for is telling a refresh re-INVITE
+	 * (the same bytes, RFC 4028 / RFC 3264 8) from a new offer
+	 * (docs/performance.md: memory per held call). */
+	uint64_t rsdp_hash;
+	uint32_t rsdp_len; /* 0: none yet */
 
 	/* RFC 4028 session timer */
 	uint32_t se;	 /* interval (s), 0 = none */
@@ -114,7 +123,7 @@ struct cp_inv {
 	struct sip_dialog *sdlg; /* base dialog: never created, forked */
 	struct sip_request *req;
 	struct sip_auth *auth;
-	struct cp_dlg_handlers h;
+	const struct cp_dlg_handlers *h; /* never NULL */
 	void *arg;
 	struct list forkl; /* struct cp_dlg (early forks and the winner) */
 	struct mbuf *sdp;  /* our offer, NULL = late offer */
@@ -136,6 +145,8 @@ struct cp_inv {
 };
 
 /* cp_dlg.c: the dialog object */
+/* No handler at all (a forgotten INVITE, h NULL). */
+extern const struct cp_dlg_handlers cp_dlg_no_handlers;
 int cp_dlg_alloc(struct cp_dlg **dlgp, struct cp_dlgsock *ds, bool uac,
 		 const struct cp_dlg_handlers *h, void *arg, const char *cuser);
 struct cp_dlg *cp_dlg_find(struct cp_dlgsock *ds, const struct sip_msg *msg);
@@ -151,6 +162,8 @@ int cp_dlg_reply_body(struct cp_dlg *dlg, struct sip_strans **stp,
 uint32_t cp_dlg_ms(const struct cp_dlgsock *ds, uint32_t sec);
 void cp_dlg_set_lsdp(struct cp_dlg *dlg, const struct mbuf *sdp);
 void cp_dlg_set_rsdp(struct cp_dlg *dlg, const struct pl *body);
+/* Is body the last SDP the peer sent (its length and digest)? */
+bool cp_dlg_is_rsdp(const struct cp_dlg *dlg, const struct pl *body);
 void cp_dlg_peer_caps(struct cp_dlg *dlg, const struct sip_msg *msg);
 void cp_dlg_fail_sreqs(struct cp_dlg *dlg);
 bool cp_dlg_has_opt(const struct sip_msg *msg, enum sip_hdrid id,
@@ -158,6 +171,9 @@ bool cp_dlg_has_opt(const struct sip_msg *msg, enum sip_hdrid id,
 const char *cp_dlg_allow(const struct cp_dlg *dlg);
 
 /* cp_dlg_uas.c */
+/* A retransmission record for mb (referenced) toward msg's sender. */
+int cp_dlg_rtx_alloc(struct cp_dlg_rtx **rtxp, struct cp_dlg *dlg,
+		     struct mbuf *mb, const struct sip_msg *msg);
 void cp_dlg_uas_ack(struct cp_dlg *dlg, const struct sip_msg *msg);
 void cp_dlg_uas_prack(struct cp_dlg *dlg, const struct sip_msg *msg);
 int cp_dlg_send_2xx(struct cp_dlg *dlg, struct sip_strans **stp,

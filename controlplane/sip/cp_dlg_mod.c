@@ -67,8 +67,8 @@ glare_tmr_h(void *arg)
 	}
 	if (cp_dlg_send_offer(dlg) != 0) {
 		dlg->o_active = false;
-		if (!dlg->o_refresh && dlg->h.answerh != NULL)
-			dlg->h.answerh(dlg, 500, NULL, NULL, dlg->arg);
+		if (!dlg->o_refresh && dlg->h->answerh != NULL)
+			dlg->h->answerh(dlg, 500, NULL, NULL, dlg->arg);
 	}
 }
 
@@ -108,8 +108,8 @@ offer_resp_h(int err, const struct sip_msg *msg, void *arg)
 			cp_dlg_set_rsdp(dlg, b);
 		}
 		dlg->osdp = mem_deref(dlg->osdp);
-		if (!refresh && dlg->h.answerh != NULL)
-			dlg->h.answerh(dlg, scode, msg, b, dlg->arg);
+		if (!refresh && dlg->h->answerh != NULL)
+			dlg->h->answerh(dlg, scode, msg, b, dlg->arg);
 		goto out;
 	}
 	dlg->osdp = mem_deref(dlg->osdp);
@@ -122,8 +122,8 @@ offer_resp_h(int err, const struct sip_msg *msg, void *arg)
 				 scode, msg, true);
 		goto out;
 	}
-	if (!refresh && dlg->h.answerh != NULL)
-		dlg->h.answerh(dlg, scode, msg, NULL, dlg->arg);
+	if (!refresh && dlg->h->answerh != NULL)
+		dlg->h->answerh(dlg, scode, msg, NULL, dlg->arg);
 out:
 	mem_deref(dlg);
 }
@@ -143,9 +143,9 @@ cp_dlg_offer(struct cp_dlg *dlg, struct mbuf *sdp, bool use_update)
 	if (!use_update && dlg->state != DLG_CONFIRMED)
 		return EPROTO;
 	if (dlg->o_active || dlg->pmsg != NULL || dlg->ok_offer ||
-	    dlg->rel_mb != NULL ||
+	    dlg->rel != NULL ||
 	    (dlg->uac && !dlg->acked && dlg->state == DLG_CONFIRMED) ||
-	    (!use_update && dlg->ok_mb != NULL))
+	    (!use_update && dlg->ok != NULL))
 		return EBUSY;
 	dlg->osdp = mbuf_alloc(sdp->end);
 	if (dlg->osdp == NULL || mbuf_write_mem(dlg->osdp, sdp->buf, sdp->end))
@@ -170,13 +170,6 @@ reply_retry_after(struct cp_dlg *dlg, const struct sip_msg *msg, uint16_t scode,
 	(void)sip_treplyf(NULL, NULL, ds->sip, msg, false, scode, reason,
 			  "Retry-After: %u\r\nContent-Length: 0\r\n\r\n",
 			  ds->randh(ds->rarg) % 10 + 1);
-}
-
-static bool
-same_body(const struct mbuf *mb, const struct pl *body)
-{
-	return mb != NULL && mb->end == body->l &&
-	       memcmp(mb->buf, body->p, body->l) == 0;
 }
 
 /*
@@ -217,10 +210,10 @@ cp_dlg_mod_request(struct cp_dlg *dlg, const struct sip_msg *msg, bool update)
 	/* RFC 3311 5.1: an UPDATE in a UAC's early dialog once the peer's
 	 * early answer to our INVITE's offer came (rsdp); a confirmed one
 	 * waits for our ACK */
-	if (dlg->pmsg != NULL || dlg->ok_offer || dlg->rel_mb != NULL ||
-	    (!update && dlg->ok_mb != NULL) ||
+	if (dlg->pmsg != NULL || dlg->ok_offer || dlg->rel != NULL ||
+	    (!update && dlg->ok != NULL) ||
 	    (dlg->uac && !dlg->acked &&
-	     (dlg->state == DLG_CONFIRMED || dlg->rsdp == NULL))) {
+	     (dlg->state == DLG_CONFIRMED || dlg->rsdp_len == 0))) {
 		reply_retry_after(dlg, msg, 500, "Server Internal Error");
 		return;
 	}
@@ -264,11 +257,11 @@ cp_dlg_mod_request(struct cp_dlg *dlg, const struct sip_msg *msg, bool update)
 		return;
 	}
 	if (!update && b != NULL && dlg->lsdp != NULL &&
-	    same_body(dlg->rsdp, b)) {
+	    cp_dlg_is_rsdp(dlg, b)) {
 		(void)cp_dlg_send_2xx(dlg, NULL, msg, dlg->lsdp, false);
 		return;
 	}
-	if (dlg->h.offerh == NULL) {
+	if (dlg->h->offerh == NULL) {
 		(void)sip_treply(NULL, ds->sip, msg, 488,
 				 "Not Acceptable Here");
 		return;
@@ -283,7 +276,7 @@ cp_dlg_mod_request(struct cp_dlg *dlg, const struct sip_msg *msg, bool update)
 	dlg->p_noffer = b == NULL;
 	if (b != NULL)
 		cp_dlg_set_rsdp(dlg, b);
-	dlg->h.offerh(dlg, msg, b, dlg->arg);
+	dlg->h->offerh(dlg, msg, b, dlg->arg);
 }
 
 int

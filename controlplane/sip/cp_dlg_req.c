@@ -44,7 +44,7 @@ cp_dlg_req_recv(struct cp_dlg *dlg, const struct sip_msg *msg)
 	struct sip *sip = dlg->ds->sip;
 	struct cp_dlg_sreq *sreq;
 
-	if (dlg->h.sreqh == NULL) {
+	if (dlg->h->sreqh == NULL) {
 		if (pl_strcmp(&msg->met, "OPTIONS") == 0)
 			(void)sip_treplyf(NULL, NULL, sip, msg, false, 200,
 					  "OK", "%sContent-Length: 0\r\n\r\n",
@@ -64,7 +64,7 @@ cp_dlg_req_recv(struct cp_dlg *dlg, const struct sip_msg *msg)
 	sreq->dlg = dlg;
 	sreq->msg = mem_ref((void *)msg);
 	list_append(&dlg->sreql, &sreq->le, sreq);
-	dlg->h.sreqh(dlg, sreq, msg, dlg->arg);
+	dlg->h->sreqh(dlg, sreq, msg, dlg->arg);
 }
 
 int

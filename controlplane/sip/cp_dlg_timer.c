@@ -151,7 +151,7 @@ refresh_h(void *arg)
 
 	if (dlg->state != DLG_CONFIRMED)
 		return;
-	if (dlg->o_active || dlg->pmsg != NULL || dlg->ok_mb != NULL ||
+	if (dlg->o_active || dlg->pmsg != NULL || dlg->ok != NULL ||
 	    (dlg->uac && !dlg->acked) ||
 	    (!dlg->peer_update && dlg->lsdp == NULL)) {
 		/* an exchange is running; it refreshes too, or we retry */

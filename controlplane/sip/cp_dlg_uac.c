@@ -118,7 +118,7 @@ fork_get(struct cp_inv *inv, const struct sip_msg *msg)
 	ct = sip_msg_hdr(msg, SIP_HDR_CONTACT);
 	if (ct == NULL || sip_addr_decode(&addr, &ct->val) != 0)
 		return NULL;
-	if (cp_dlg_alloc(&dlg, ds, true, &inv->h, inv->arg, inv->cuser))
+	if (cp_dlg_alloc(&dlg, ds, true, inv->h, inv->arg, inv->cuser))
 		return NULL;
 	err = sip_dialog_fork(&dlg->sdlg, inv->sdlg, msg);
 	err |= pl_strdup(&dlg->ruri, &addr.auri);
@@ -212,8 +212,8 @@ got_2xx(struct cp_inv *inv, const struct sip_msg *msg)
 		/* no To-tag or Contact: no dialog can be made (RFC 3261
 		 * 12.1.2); nothing to ACK to */
 		forks_end(inv, CP_DLG_CLOSE_ERROR, msg->scode, msg, NULL, true);
-		if (inv->h.failh != NULL)
-			inv->h.failh(inv, EBADMSG, msg->scode, msg, inv->arg);
+		if (inv->h->failh != NULL)
+			inv->h->failh(inv, EBADMSG, msg->scode, msg, inv->arg);
 		inv_done(inv);
 		return;
 	}
@@ -239,8 +239,8 @@ got_2xx(struct cp_inv *inv, const struct sip_msg *msg)
 		(void)cp_dlg_send_ack(dlg);
 	}
 	cp_dlg_se_start(dlg);
-	if (dlg->h.estabh != NULL)
-		dlg->h.estabh(dlg, msg, b, dlg->arg);
+	if (dlg->h->estabh != NULL)
+		dlg->h->estabh(dlg, msg, b, dlg->arg);
 	mem_deref(dlg);
 }
 
@@ -286,9 +286,9 @@ inv_resp_h(int err, const struct sip_msg *msg, void *arg)
 	if (err || msg == NULL) {
 		/* no response (timer B) or transport error: 408 */
 		forks_end(inv, CP_DLG_CLOSE_TIMEOUT, 408, NULL, NULL, true);
-		if (inv->h.failh != NULL)
-			inv->h.failh(inv, err ? err : ETIMEDOUT, 408, NULL,
-				     inv->arg);
+		if (inv->h->failh != NULL)
+			inv->h->failh(inv, err ? err : ETIMEDOUT, 408, NULL,
+				      inv->arg);
 		inv_done(inv);
 		goto out;
 	}
@@ -305,11 +305,11 @@ inv_resp_h(int err, const struct sip_msg *msg, void *arg)
 		if (dlg != NULL && inv->sdp != NULL &&
 		    cp_dlg_msg_sdp(msg, &body) == 0)
 			cp_dlg_set_rsdp(dlg, &body);
-		if (inv->h.provh != NULL)
-			inv->h.provh(inv, dlg, msg,
-				     cp_dlg_msg_sdp(msg, &body) == 0 ? &body
-								     : NULL,
-				     inv->arg);
+		if (inv->h->provh != NULL)
+			inv->h->provh(inv, dlg, msg,
+				      cp_dlg_msg_sdp(msg, &body) == 0 ? &body
+								      : NULL,
+				      inv->arg);
 		goto out;
 	}
 	if (msg->scode < 300) {
@@ -319,8 +319,8 @@ inv_resp_h(int err, const struct sip_msg *msg, void *arg)
 	if (!inv->canceled && retry(inv, msg))
 		goto out;
 	forks_end(inv, CP_DLG_CLOSE_REJECTED, msg->scode, msg, NULL, true);
-	if (inv->h.failh != NULL)
-		inv->h.failh(inv, 0, msg->scode, msg, inv->arg);
+	if (inv->h->failh != NULL)
+		inv->h->failh(inv, 0, msg->scode, msg, inv->arg);
 	inv_done(inv);
 out:
 	mem_deref(inv);
@@ -385,8 +385,7 @@ cp_dlg_invite(struct cp_inv **invp, struct cp_dlgsock *ds,
 		return ENOMEM;
 	inv->ds = ds;
 	ds->live.invs++;
-	if (h != NULL)
-		inv->h = *h;
+	inv->h = h != NULL ? h : &cp_dlg_no_handlers;
 	inv->arg = arg;
 	list_init(&inv->forkl);
 	tmr_init(&inv->tmr_linger);
@@ -456,7 +455,7 @@ cp_inv_close(struct cp_inv *inv)
 	if (inv == NULL || inv->closed)
 		return;
 	inv->closed = true;
-	memset(&inv->h, 0, sizeof(inv->h));
+	inv->h = &cp_dlg_no_handlers;
 	if (!inv->done) {
 		forks_end(inv, CP_DLG_CLOSE_LOCAL, 0, NULL, NULL, false);
 		inv->req = mem_deref(inv->req); /* CANCELs a pending one */

@@ -134,6 +134,35 @@ out:
 	return err;
 }
 
+static void
+rtx_destructor(void *arg)
+{
+	struct cp_dlg_rtx *rtx = arg;
+
+	tmr_cancel(&rtx->tmr);
+	mem_deref(rtx->mb);
+}
+
+int
+cp_dlg_rtx_alloc(struct cp_dlg_rtx **rtxp, struct cp_dlg *dlg, struct mbuf *mb,
+		 const struct sip_msg *msg)
+{
+	struct cp_dlg_rtx *rtx;
+
+	rtx = mem_zalloc(sizeof(*rtx), rtx_destructor);
+	if (rtx == NULL)
+		return ENOMEM;
+	tmr_init(&rtx->tmr);
+	rtx->mb = mem_ref(mb);
+	reply_dst(&rtx->dst, msg);
+	rtx->sock = msg->sock;
+	rtx->tp = msg->tp;
+	rtx->cseq = msg->cseq.num;
+	rtx->ival = dlg->ds->t.t1_ms;
+	*rtxp = rtx;
+	return 0;
+}
+
 /* RFC 3262 3: retransmit at T1, 2T1, 4T1...; after 64*T1 without PRACK the
  * INVITE is rejected with a 5xx. */
 static void
@@ -141,23 +170,23 @@ rel_tmr_h(void *arg)
 {
 	struct cp_dlg *dlg = arg;
 	struct cp_dlgsock *ds = dlg->ds;
+	struct cp_dlg_rtx *rel = dlg->rel;
 
-	if (dlg->rel_mb == NULL)
+	if (rel == NULL)
 		return;
-	dlg->rel_elapsed += dlg->rel_ival;
-	if (dlg->rel_elapsed >= 64 * ds->t.t1_ms) {
-		dlg->rel_mb = mem_deref(dlg->rel_mb);
+	rel->elapsed += rel->ival;
+	if (rel->elapsed >= 64 * ds->t.t1_ms) {
+		dlg->rel = mem_deref(dlg->rel);
 		(void)cp_dlg_reply_body(dlg, &dlg->st, NULL, dlg->imsg, 504,
 					"Server Time-out", dlg->hdrs, NULL,
 					false);
 		cp_dlg_terminate(dlg, CP_DLG_CLOSE_TIMEOUT, 0, NULL, true);
 		return;
 	}
-	(void)sip_send(ds->sip, dlg->imsg->sock, dlg->imsg->tp, &dlg->rel_dst,
-		       dlg->rel_mb);
+	(void)sip_send(ds->sip, rel->sock, rel->tp, &rel->dst, rel->mb);
 	ds->c.retrans_1xx++;
-	dlg->rel_ival *= 2;
-	tmr_start(&dlg->tmr_rel, dlg->rel_ival, rel_tmr_h, dlg);
+	rel->ival *= 2;
+	tmr_start(&rel->tmr, rel->ival, rel_tmr_h, dlg);
 }
 
 int
@@ -175,7 +204,7 @@ cp_dlg_progress(struct cp_dlg *dlg, uint16_t scode, const char *reason,
 		return EPROTO;
 	/* RFC 3262 4: with Require: 100rel every provisional is reliable */
 	reliable = dlg->rel_required || (reliable && dlg->rel_ok);
-	if (reliable && dlg->rel_mb != NULL)
+	if (reliable && dlg->rel != NULL)
 		return EBUSY; /* RFC 3262 3: one unPRACKed at a time */
 	hb = mbuf_alloc(256);
 	if (hb == NULL)
@@ -198,13 +227,12 @@ cp_dlg_progress(struct cp_dlg *dlg, uint16_t scode, const char *reason,
 	if (sdp != NULL && sdp->end > 0)
 		cp_dlg_set_lsdp(dlg, sdp);
 	if (reliable) {
-		dlg->rel_mb = mb;
-		mb = NULL;
+		/* the 1xx is out: without its record it is not retransmitted
+		 * and the PRACK finds none (481), as if lost */
+		if (cp_dlg_rtx_alloc(&dlg->rel, dlg, mb, dlg->imsg) != 0)
+			goto out;
 		dlg->rel_offer = !dlg->invite_offer && sdp != NULL;
-		reply_dst(&dlg->rel_dst, dlg->imsg);
-		dlg->rel_ival = dlg->ds->t.t1_ms;
-		dlg->rel_elapsed = 0;
-		tmr_start(&dlg->tmr_rel, dlg->rel_ival, rel_tmr_h, dlg);
+		tmr_start(&dlg->rel->tmr, dlg->rel->ival, rel_tmr_h, dlg);
 	}
 out:
 	mem_deref(hb);
@@ -219,21 +247,21 @@ ok_tmr_h(void *arg)
 {
 	struct cp_dlg *dlg = arg;
 	struct cp_dlgsock *ds = dlg->ds;
+	struct cp_dlg_rtx *ok = dlg->ok;
 
-	if (dlg->ok_mb == NULL)
+	if (ok == NULL)
 		return;
-	dlg->ok_elapsed += dlg->ok_ival;
-	if (dlg->ok_elapsed >= 64 * ds->t.t1_ms) {
-		dlg->ok_mb = mem_deref(dlg->ok_mb);
+	ok->elapsed += ok->ival;
+	if (ok->elapsed >= 64 * ds->t.t1_ms) {
+		dlg->ok = mem_deref(dlg->ok);
 		(void)cp_dlg_send_bye(dlg);
 		cp_dlg_terminate(dlg, CP_DLG_CLOSE_TIMEOUT, 0, NULL, true);
 		return;
 	}
-	(void)sip_send(ds->sip, dlg->ok_sock, dlg->ok_tp, &dlg->ok_dst,
-		       dlg->ok_mb);
+	(void)sip_send(ds->sip, ok->sock, ok->tp, &ok->dst, ok->mb);
 	ds->c.retrans_2xx++;
-	dlg->ok_ival = MIN(2 * dlg->ok_ival, ds->t.t2_ms);
-	tmr_start(&dlg->tmr_ok, dlg->ok_ival, ok_tmr_h, dlg);
+	ok->ival = MIN(2 * ok->ival, ds->t.t2_ms);
+	tmr_start(&ok->tmr, ok->ival, ok_tmr_h, dlg);
 }
 
 /* A 200 to an INVITE (initial or re-INVITE) with our Contact, Allow,
@@ -262,17 +290,14 @@ cp_dlg_send_2xx(struct cp_dlg *dlg, struct sip_strans **stp,
 				sdp, true);
 	if (err)
 		goto out;
-	mem_deref(dlg->ok_mb);
-	dlg->ok_mb = mb;
-	mb = NULL;
-	reply_dst(&dlg->ok_dst, msg);
-	dlg->ok_sock = msg->sock;
-	dlg->ok_tp = msg->tp;
-	dlg->ok_cseq = msg->cseq.num;
+	/* the 2xx is out: without its record it is not retransmitted and
+	 * the ACK ends nothing; the peer's retransmissions or no ACK end
+	 * the dialog as with a lost 2xx */
+	dlg->ok = mem_deref(dlg->ok);
+	if (cp_dlg_rtx_alloc(&dlg->ok, dlg, mb, msg) != 0)
+		goto out;
 	dlg->ok_initial = initial;
-	dlg->ok_ival = dlg->ds->t.t1_ms;
-	dlg->ok_elapsed = 0;
-	tmr_start(&dlg->tmr_ok, dlg->ok_ival, ok_tmr_h, dlg);
+	tmr_start(&dlg->ok->tmr, dlg->ok->ival, ok_tmr_h, dlg);
 	if (sdp != NULL && sdp->end > 0)
 		cp_dlg_set_lsdp(dlg, sdp);
 	cp_dlg_se_start(dlg);
@@ -294,8 +319,7 @@ cp_dlg_answer_invite(struct cp_dlg *dlg, struct mbuf *sdp)
 	if (dlg->uac || dlg->st == NULL)
 		return EPROTO;
 	/* a reliable 1xx still out stops with the final response */
-	tmr_cancel(&dlg->tmr_rel);
-	dlg->rel_mb = mem_deref(dlg->rel_mb);
+	dlg->rel = mem_deref(dlg->rel);
 	dlg->ok_offer = !dlg->invite_offer && sdp != NULL && !dlg->rel_offer;
 	err = cp_dlg_send_2xx(dlg, &dlg->st, dlg->imsg, sdp, true);
 	if (err)
@@ -313,10 +337,9 @@ cp_dlg_uas_ack(struct cp_dlg *dlg, const struct sip_msg *msg)
 	const struct pl *b = NULL;
 	bool offer = dlg->ok_offer, initial = dlg->ok_initial;
 
-	if (dlg->ok_mb == NULL || msg->cseq.num != dlg->ok_cseq)
+	if (dlg->ok == NULL || msg->cseq.num != dlg->ok->cseq)
 		return; /* a retransmitted ACK */
-	tmr_cancel(&dlg->tmr_ok);
-	dlg->ok_mb = mem_deref(dlg->ok_mb);
+	dlg->ok = mem_deref(dlg->ok);
 	dlg->ok_offer = false;
 	/* Confirmed: every response to the INVITE is sent (no server
 	 * transaction left), so the INVITE itself (message, datagram and
@@ -328,10 +351,10 @@ cp_dlg_uas_ack(struct cp_dlg *dlg, const struct sip_msg *msg)
 		cp_dlg_set_rsdp(dlg, b);
 	}
 	if (initial) {
-		if (dlg->h.estabh != NULL)
-			dlg->h.estabh(dlg, msg, b, dlg->arg);
-	} else if (offer && dlg->h.answerh != NULL) {
-		dlg->h.answerh(dlg, 200, msg, b, dlg->arg);
+		if (dlg->h->estabh != NULL)
+			dlg->h->estabh(dlg, msg, b, dlg->arg);
+	} else if (offer && dlg->h->answerh != NULL) {
+		dlg->h->answerh(dlg, 200, msg, b, dlg->arg);
 	}
 }
 
@@ -352,20 +375,19 @@ cp_dlg_uas_prack(struct cp_dlg *dlg, const struct sip_msg *msg)
 		(void)sip_treply(NULL, sip, msg, 400, "Bad RAck");
 		return;
 	}
-	if (dlg->uac || dlg->rel_mb == NULL || pl_u32(&rs) != dlg->rseq ||
+	if (dlg->uac || dlg->rel == NULL || pl_u32(&rs) != dlg->rseq ||
 	    pl_u32(&cs) != dlg->imsg->cseq.num ||
 	    pl_strcasecmp(&met, "INVITE") != 0) {
 		(void)sip_treply(NULL, sip, msg, 481,
 				 "Call/Transaction Does Not Exist");
 		return;
 	}
-	tmr_cancel(&dlg->tmr_rel);
-	dlg->rel_mb = mem_deref(dlg->rel_mb);
+	dlg->rel = mem_deref(dlg->rel);
 	dlg->rel_offer = false;
 	(void)sip_treply(NULL, sip, msg, 200, "OK");
 	if (offer && cp_dlg_msg_sdp(msg, &body) == 0) {
 		cp_dlg_set_rsdp(dlg, &body);
-		if (dlg->h.answerh != NULL)
-			dlg->h.answerh(dlg, 200, msg, &body, dlg->arg);
+		if (dlg->h->answerh != NULL)
+			dlg->h->answerh(dlg, 200, msg, &body, dlg->arg);
 	}
 }

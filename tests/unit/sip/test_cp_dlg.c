@@ -504,14 +504,14 @@ test_100rel(void **state)
 	B.mode = UAS_REL183;
 	call(mb);
 	mem_deref(mb);
-	WAIT(A.n_prov == 1 && B.dlg != NULL && B.dlg->rel_mb == NULL, 3000);
+	WAIT(A.n_prov == 1 && B.dlg != NULL && B.dlg->rel == NULL, 3000);
 	assert_int_equal(A.n_prov, 1);
 	assert_string_equal(A.body, SDP_B);
-	assert_null(B.dlg->rel_mb); /* PRACK received */
-	settle(300);		    /* retransmissions would show now */
+	assert_null(B.dlg->rel); /* PRACK received */
+	settle(300);		 /* retransmissions would show now */
 	assert_int_equal(A.n_prov, 1);
 	assert_int_equal(cp_dlg_progress(B.dlg, 180, "Ringing", NULL, true), 0);
-	WAIT(A.n_prov == 2 && B.dlg->rel_mb == NULL, 3000);
+	WAIT(A.n_prov == 2 && B.dlg->rel == NULL, 3000);
 	assert_int_equal(A.n_prov, 2);
 	uas_answer_h(&B);
 	WAIT(A.n_estab == 1 && B.n_estab == 1, 3000);
@@ -532,7 +532,7 @@ test_100rel_unsupported(void **state)
 	WAIT(A.n_prov == 1, 3000);
 	assert_int_equal(
 		cp_dlg_progress(B.dlg, 183, "Session Progress", NULL, true), 0);
-	assert_null(B.dlg->rel_mb);
+	assert_null(B.dlg->rel);
 	assert_int_equal(cp_dlg_bye(B.dlg), 0); /* early: 480 */
 	B.dlg = NULL;
 	WAIT(A.n_fail == 1, 3000);
