@@ -27,6 +27,7 @@ esg_conf_sip_defaults(struct esg_conf_sip *x)
 	memset(x, 0, sizeof(*x));
 	x->wan_iface = -1;
 	x->transport = ESG_SIP_UDP;
+	x->tls_verify = true;
 	x->family = ESG_SIP_FAM_ANY;
 	x->options_interval_s = 30;
 	x->reg_retry_min_s = 30;
@@ -231,14 +232,63 @@ aor_ok(const char *s)
 	return parse_hostport(at + 1, true, &hp, NULL, 0);
 }
 
+/* The TLS keys of "operator": only with transport "tls"; a CA to verify
+ * the proxy's certificate unless tls_verify is false (RFC 5630 3.1.1:
+ * TLS without checking the peer's certificate gives no authentication);
+ * a key only with a certificate. */
+static int
+parse_tls(struct walk *w, json_t *o, struct esg_conf_sip *x)
+{
+	static const char *const tls_keys[] = {"tls_ca", "tls_cert", "tls_key",
+					       "tls_verify"};
+	unsigned int i;
+	int err = 0;
+
+	if (x->transport != ESG_SIP_TLS) {
+		for (i = 0; i < 4; i++)
+			if (json_object_get(o, tls_keys[i]) != NULL)
+				return fail_at(w, tls_keys[i],
+					       "only with transport \"tls\"");
+		return 0;
+	}
+	err = get_str(w, o, "tls_ca", x->tls_ca, sizeof(x->tls_ca), false);
+	if (!err)
+		err = get_str(w, o, "tls_cert", x->tls_cert,
+			      sizeof(x->tls_cert), false);
+	if (!err)
+		err = get_str(w, o, "tls_key", x->tls_key, sizeof(x->tls_key),
+			      false);
+	if (!err)
+		err = get_bool(w, o, "tls_verify", &x->tls_verify);
+	if (err)
+		return err;
+	if (x->tls_verify && x->tls_ca[0] == '\0')
+		return fail_at(w, "tls_ca",
+			       "required with transport \"tls\" (the proxy's "
+			       "certificate is verified against it) unless "
+			       "tls_verify is false");
+	if (x->tls_key[0] != '\0' && x->tls_cert[0] == '\0')
+		return fail_at(w, "tls_key", "only with tls_cert");
+	return 0;
+}
+
 static int
 parse_operator(struct walk *w, json_t *o, struct esg_conf_sip *x,
 	       const struct esg_conf *conf)
 {
-	static const char *const keys[] = {
-		"interface",	   "proxy",	      "transport",
-		"domain",	   "family",	      "options_interval_s",
-		"reg_retry_min_s", "reg_retry_max_s", NULL};
+	static const char *const keys[] = {"interface",
+					   "proxy",
+					   "transport",
+					   "domain",
+					   "family",
+					   "options_interval_s",
+					   "reg_retry_min_s",
+					   "reg_retry_max_s",
+					   "tls_ca",
+					   "tls_cert",
+					   "tls_key",
+					   "tls_verify",
+					   NULL};
 	static const char *const transports[] = {"udp", "tcp", "tls"};
 	static const char *const families[] = {"any", "ipv4", "ipv6"};
 #define OP_KEY(k, lo, hi)                                                      \
@@ -298,6 +348,8 @@ parse_operator(struct walk *w, json_t *o, struct esg_conf_sip *x,
 	}
 	if (!err)
 		err = get_uints(w, o, x, uints);
+	if (!err)
+		err = parse_tls(w, o, x);
 	if (!err && x->reg_retry_max_s < x->reg_retry_min_s) {
 		size_t old = path_push(w, "reg_retry_max_s", 0);
 

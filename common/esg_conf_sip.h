@@ -136,6 +136,18 @@ struct esg_conf_sip {
 	unsigned int reg_retry_min_s;	  /* "reg_retry_min_s": back-off
 					   * after a failed REGISTER, 30 */
 	unsigned int reg_retry_max_s;	  /* "reg_retry_max_s": 1800 */
+	/* TLS toward the proxy, transport "tls" only (docs/b2bua.md
+	 * "Transport toward the operator") */
+	char tls_ca[256];   /* "tls_ca": PEM file of the CA(s) the proxy's
+			     * certificate must chain to; required unless
+			     * tls_verify is false */
+	char tls_cert[256]; /* "tls_cert": PEM certificate (chain) of the
+			     * ESG, optional: sent as a client certificate
+			     * and served on the TLS listener */
+	char tls_key[256];  /* "tls_key": its private key, default the
+			     * tls_cert file; only with tls_cert */
+	bool tls_verify;    /* "tls_verify": verify the proxy's certificate
+			     * and its name or address, default true */
 
 	/* "limits" */
 	unsigned int max_calls;	    /* "max_calls": concurrent, 100000 */

@@ -187,6 +187,46 @@ test_defaults(void **state)
 	assert_string_equal(c.sip.domain, "pcscf.op-1.example");
 }
 
+/* transport "tls": the CA, the optional client certificate and key
+ * (default: the certificate's file), tls_verify false without a CA. */
+static void
+test_tls(void **state)
+{
+	struct esg_conf c;
+	char err[ESG_CONF_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(
+		esg_conf_parse(DOC("\"operator\":{\"interface\":\"wan\","
+				   "\"proxy\":\"sip:198.51.100.10\","
+				   "\"transport\":\"tls\","
+				   "\"tls_ca\":\"/etc/esg/ca.pem\","
+				   "\"tls_cert\":\"/etc/esg/esg.pem\"}"),
+			       &c, err),
+		0);
+	assert_int_equal(c.sip.transport, ESG_SIP_TLS);
+	assert_string_equal(c.sip.tls_ca, "/etc/esg/ca.pem");
+	assert_string_equal(c.sip.tls_cert, "/etc/esg/esg.pem");
+	assert_string_equal(c.sip.tls_key, "");
+	assert_true(c.sip.tls_verify);
+	assert_int_equal(
+		esg_conf_parse(DOC("\"operator\":{\"interface\":\"wan\","
+				   "\"proxy\":\"sip:198.51.100.10\","
+				   "\"transport\":\"tls\","
+				   "\"tls_verify\":false}"),
+			       &c, err),
+		0);
+	assert_false(c.sip.tls_verify);
+	assert_string_equal(c.sip.tls_ca, "");
+	/* the defaults of udp */
+	assert_int_equal(
+		esg_conf_parse(DOC("\"operator\":{\"interface\":\"wan\","
+				   "\"proxy\":\"sip:198.51.100.10\"}"),
+			       &c, err),
+		0);
+	assert_true(c.sip.tls_verify);
+}
+
 #define P "sip.tenants[0]."
 static const struct {
 	const char *json;
@@ -228,6 +268,28 @@ static const struct {
 	{DOC("\"operator\":{\"interface\":\"wan\",\"proxy\":\"sip:a\","
 	     "\"transport\":\"sctp\"}"),
 	 "sip.operator.transport: 'sctp' is not one of udp, tcp, tls"},
+	/* TLS keys (docs/configuration.md "sip", docs/b2bua.md "Transport
+	 * toward the operator") */
+	{DOC("\"operator\":{\"interface\":\"wan\",\"proxy\":\"sip:a\","
+	     "\"transport\":\"tls\"}"),
+	 "sip.operator.tls_ca: required with transport \"tls\" (the proxy's "
+	 "certificate is verified against it) unless tls_verify is false"},
+	{DOC("\"operator\":{\"interface\":\"wan\",\"proxy\":\"sip:a\","
+	     "\"transport\":\"tcp\",\"tls_ca\":\"/ca.pem\"}"),
+	 "sip.operator.tls_ca: only with transport \"tls\""},
+	{DOC("\"operator\":{\"interface\":\"wan\",\"proxy\":\"sip:a\","
+	     "\"tls_verify\":false}"),
+	 "sip.operator.tls_verify: only with transport \"tls\""},
+	{DOC("\"operator\":{\"interface\":\"wan\",\"proxy\":\"sip:a\","
+	     "\"transport\":\"tls\",\"tls_ca\":\"/ca.pem\","
+	     "\"tls_key\":\"/k.pem\"}"),
+	 "sip.operator.tls_key: only with tls_cert"},
+	{DOC("\"operator\":{\"interface\":\"wan\",\"proxy\":\"sip:a\","
+	     "\"transport\":\"tls\",\"tls_ca\":\"\"}"),
+	 "sip.operator.tls_ca: length 0 is out of range 1..255"},
+	{DOC("\"operator\":{\"interface\":\"wan\",\"proxy\":\"sip:a\","
+	     "\"transport\":\"tls\",\"tls_verify\":1}"),
+	 "sip.operator.tls_verify: must be true or false, not an integer"},
 	{DOC("\"operator\":{\"interface\":\"wan\",\"proxy\":\"sip:a\","
 	     "\"family\":\"ip\"}"),
 	 "sip.operator.family: 'ip' is not one of any, ipv4, ipv6"},
@@ -391,6 +453,7 @@ main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_tls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
