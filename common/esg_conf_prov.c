@@ -558,7 +558,8 @@ check_addrs(struct walk *w, const struct esg_conf_prov *x,
 	return err;
 }
 
-/* ipv6_prefix_len (dhcp with IPv6) and management_family (dhcp, dual). */
+/* ipv6_prefix_len and softwire (dhcp with IPv6), management_family (dhcp,
+ * dual). */
 static int
 parse_v6_keys(struct walk *w, json_t *obj, struct esg_conf_prov *x)
 {
@@ -574,6 +575,18 @@ parse_v6_keys(struct walk *w, json_t *obj, struct esg_conf_prov *x)
 		return err;
 	}
 	err = get_uint(w, obj, "ipv6_prefix_len", 1, 128, &x->ipv6_prefix_len);
+	if (err)
+		return err;
+	/* RFC 6334 / RFC 7598: DHCPv6 options, so only where DHCPv6 runs */
+	if (json_object_get(obj, "softwire") != NULL &&
+	    (x->mode != ESG_PROV_DHCP || !stack_has(x->stack, AF_INET6))) {
+		old = path_push(w, "softwire", 0);
+		err = fail(w, "only with mode dhcp and stack ipv6 or dual "
+			      "(DHCPv6 options 64, 94-96)");
+		path_pop(w, old);
+		return err;
+	}
+	err = get_bool(w, obj, "softwire", &x->softwire);
 	if (err || json_object_get(obj, "management_family") == NULL)
 		return err;
 	old = path_push(w, "management_family", 0);
@@ -628,6 +641,7 @@ esg_conf_prov_parse(struct walk *w, void *o, struct esg_conf_prov *x,
 					   "dhcp_servers",
 					   "ipv6_prefix_len",
 					   "management_family",
+					   "softwire",
 					   "snmp_receivers",
 					   "snmp_community",
 					   NULL};

@@ -86,6 +86,11 @@ struct esg_conf_prov {
 	 * default AF_INET6 (spec 001 6.3.2.1 Table 4: no preference and
 	 * both families available -> IPv6) */
 	int mgmt_family;
+	/* "dhcp" with IPv6: ask DHCPv6 for the softwire options, AFTR-Name
+	 * (64, RFC 6334) and the S46 containers MAP-E / MAP-T / lw4o6
+	 * (94-96, RFC 7598); kept with the lease and shown (issue 5), the
+	 * mode selection (spec 004 3) is the softwire issue's. Default off */
+	bool softwire;
 	/* spec 001 eUE-25: SNMPv2c INFORM receivers of the provisioning
 	 * status besides the file's TLV 38 ones (port 0: 162), and the
 	 * community for all of them (default "public"; TLV 38 has none) */

@@ -414,6 +414,10 @@ on_renewal(struct cp_dhcp6 *c, const struct esg_dhcp6_msg *m, uint64_t now_ms,
 		out->events |= CP_DHCP6_EV_DNS;
 	if (r & CP_PROV_RENEW_SYSLOG)
 		out->events |= CP_DHCP6_EV_SYSLOG;
+	if (r & CP_PROV_RENEW_SW_IGNORED) {
+		c->n_sw_ignored++;
+		out->events |= CP_DHCP6_EV_SW_IGNORED;
+	}
 	out->addr = c->lease.ia[0].addr[0].addr;
 	return 0;
 }

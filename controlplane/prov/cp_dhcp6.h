@@ -47,6 +47,9 @@ enum {
 	CP_DHCP6_EV_DECLINED = 1u << 7, /* DECLINE sent (DAD failed) */
 	CP_DHCP6_EV_FAILED = 1u << 8,	/* an exchange failed: SOLICIT again */
 	CP_DHCP6_EV_STOPPED = 1u << 9,	/* RELEASE done: the client stops */
+	/* 6.3.5: the renewal's softwire options (64, 94-96) differ from
+	 * the lease's: ignored, the lease keeps the first REPLY's */
+	CP_DHCP6_EV_SW_IGNORED = 1u << 10,
 };
 
 /* PKT-EUE-PROV 6.3.2.2 / 6.4.1.4: a DSS_ID given by the eCM side (here:
@@ -94,15 +97,18 @@ struct cp_dhcp6 {
 	enum cp_dhcp6_state state;
 	struct cp_dhcp6_cfg cfg;
 	uint32_t xid;
-	uint8_t cur_type;	    /* the message being retransmitted */
-	uint64_t start_ms;	    /* of this exchange: Elapsed Time */
-	uint64_t next_ms;	    /* the armed timer */
-	uint64_t first_rt_ms;	    /* SOLICIT: end of the collection */
-	uint32_t rt_ms;		    /* RFC 8415 15: the current RT */
-	unsigned tries;		    /* transmissions of the current message */
-	int have_best;		    /* an ADVERTISE is kept in best */
-	struct esg_dhcp6_msg best;  /* the preferred ADVERTISE so far */
-	struct esg_dhcp6_msg lease; /* the REPLY in use: ia[0].addr[0] */
+	uint8_t cur_type;	   /* the message being retransmitted */
+	uint64_t start_ms;	   /* of this exchange: Elapsed Time */
+	uint64_t next_ms;	   /* the armed timer */
+	uint64_t first_rt_ms;	   /* SOLICIT: end of the collection */
+	uint32_t rt_ms;		   /* RFC 8415 15: the current RT */
+	unsigned tries;		   /* transmissions of the current message */
+	int have_best;		   /* an ADVERTISE is kept in best */
+	struct esg_dhcp6_msg best; /* the preferred ADVERTISE so far */
+	/* the REPLY in use: ia[0].addr[0]; with cfg.softwire its AFTR-Name
+	 * (aftr_name, ESG_DHCP6_HAS_AFTR) and S46 containers (s46[n_s46])
+	 * as the REPLY to the REQUEST gave them (6.3.5: kept on renewal) */
+	struct esg_dhcp6_msg lease;
 	int have_lease;
 	uint64_t reply_ms; /* lifetimes count from here (RFC 8415 18.2.10.1) */
 	uint64_t t1_ms, t2_ms, end_ms; /* 0: infinite */
@@ -115,6 +121,7 @@ struct cp_dhcp6 {
 	unsigned n_dss_refused; /* 6.3.2.2: DSS_ID not allowed */
 	unsigned n_usemcast;	/* UseMulticast: resent */
 	unsigned n_reconfigure; /* RECONFIGURE dropped (not accepted) */
+	unsigned n_sw_ignored;	/* renewals with other softwire options */
 };
 
 void cp_dhcp6_init(struct cp_dhcp6 *c, const struct cp_dhcp6_cfg *cfg);

@@ -96,6 +96,7 @@ cp_prov_init(struct cp_prov *p, const struct esg_conf_prov *conf,
 	p->io = io;
 	p->arg = arg;
 	p->st.state = CP_PROV_WAITING;
+	p->st.softwire = conf->softwire;
 	cp_cfgfile_settings_init(&p->st.settings);
 	if (conf->syslog.family != 0)
 		p->st.syslog = conf->syslog;
@@ -597,6 +598,42 @@ take_servers6(struct cp_prov *p, const struct esg_dhcp6_msg *l)
 	}
 }
 
+/* RFC 6334 / RFC 7598: the softwire options of the lease, when asked
+ * for; one log line with what came. */
+static void
+take_softwire6(struct cp_prov *p, const struct esg_dhcp6_msg *l)
+{
+	static const char *const kind[3] = {"map-e", "map-t", "lw4o6"};
+	char b[128];
+	size_t n = 0;
+	unsigned int i;
+
+	p->st.aftr_name[0] = '\0';
+	p->st.n_s46 = 0;
+	if (!p->conf->softwire)
+		return;
+	if (l->present & ESG_DHCP6_HAS_AFTR)
+		snprintf(p->st.aftr_name, sizeof(p->st.aftr_name), "%s",
+			 l->aftr_name);
+	p->st.n_s46 = l->n_s46 < ESG_S46_MAX_CONT ? l->n_s46 : ESG_S46_MAX_CONT;
+	memcpy(p->st.s46, l->s46, sizeof(p->st.s46));
+	b[0] = '\0';
+	for (i = 0; i < p->st.n_s46 && n < sizeof(b); i++) {
+		const struct esg_s46_cont *c = &p->st.s46[i];
+		unsigned int k = c->kind - ESG_S46_MAPE;
+
+		n += (size_t)snprintf(
+			b + n, sizeof(b) - n, "%s%s (%u rules, %u BR%s%s)",
+			i ? ", " : "", k < 3 ? kind[k] : "?", c->n_rules,
+			c->n_br, c->has_dmr ? ", DMR" : "",
+			c->has_v4v6bind ? ", binding" : "");
+	}
+	cp_notice("provisioning: softwire options: aftr-name %s, s46 %s "
+		  "(kept and shown; no softwire mode runs)",
+		  p->st.aftr_name[0] ? p->st.aftr_name : "none",
+		  p->st.n_s46 ? b : "none");
+}
+
 static void
 lease6_apply(struct cp_prov *p, const struct in6_addr *a)
 {
@@ -611,6 +648,7 @@ lease6_apply(struct cp_prov *p, const struct in6_addr *a)
 	 * length; 128 unless the configuration states the on-link prefix */
 	p->st.plen6 = (uint8_t)p->conf->ipv6_prefix_len;
 	take_servers6(p, l);
+	take_softwire6(p, l);
 	if (l->cl.n_syslog > 0)
 		ntoa6(&l->cl.syslog[0], lg, sizeof(lg));
 	cp_notice("provisioning: lease6 %s/%u, preferred %us valid %us, T1 "
@@ -638,6 +676,8 @@ lease6_drop(struct cp_prov *p, const char *why)
 		  ntoa6(&p->st.addr6, a, sizeof(a)), p->st.plen6, why);
 	(void)p->io->addr6(p->arg, false, &p->st.addr6, p->st.plen6);
 	p->st.have_lease6 = false;
+	p->st.aftr_name[0] = '\0';
+	p->st.n_s46 = 0;
 }
 
 static int dhcp6_out(struct cp_prov *p, struct cp_dhcp6_out *o, uint64_t now_ms,
@@ -687,6 +727,13 @@ dhcp6_events(struct cp_prov *p, const struct cp_dhcp6_out *o, uint64_t now_ms,
 					  : "none");
 		}
 	}
+	if (o->events & CP_DHCP6_EV_SW_IGNORED) {
+		p->st.sw_ignored++;
+		if (p->conf->softwire)
+			cp_notice("provisioning: 6.3.5: other softwire options "
+				  "in the DHCPv6 renewal: ignored, the "
+				  "lease's kept");
+	}
 	if (o->events & CP_DHCP6_EV_DAD) {
 		/* eUE-4: DAD on the leased address (RFC 4862 5.4) */
 		if (probe(p, AF_INET6, &o->addr))
@@ -728,6 +775,7 @@ start_dhcp6(struct cp_prov *p, const uint8_t mac[6], uint64_t now_ms,
 
 	memset(&cfg, 0, sizeof(cfg));
 	memcpy(cfg.mac, mac, 6);
+	cfg.softwire = p->conf->softwire; /* ORO 64, 94-96 */
 	cp_dhcp6_init(&p->dhcp6, &cfg);
 	p->dhcp6_on = true;
 	set_state(p, CP_PROV_DHCP, "DHCPv6 started");

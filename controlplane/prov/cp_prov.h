@@ -136,6 +136,17 @@ struct cp_prov_status {
 	unsigned int n_dns6;
 	struct in6_addr dns6[ESG_DHCP_MAX_ADDRS]; /* option 23 */
 	char fqdn[ESG_DHCP_MAX_NAME];		  /* option 39, "" none */
+	/* softwire options (provisioning.softwire asks for them): the
+	 * AFTR-Name (64, RFC 6334; "" none) and the S46 containers (94-96,
+	 * RFC 7598) of the IPv6 lease, as its first REPLY gave them (spec
+	 * 001 6.3.5: a renewal's differences are ignored and counted in
+	 * sw_ignored); shown, not used: the mode selection (spec 004 3) is
+	 * the softwire issue's */
+	bool softwire;
+	char aftr_name[ESG_DHCP_MAX_NAME];
+	unsigned int n_s46;
+	struct esg_s46_cont s46[ESG_S46_MAX_CONT];
+	unsigned int sw_ignored;
 	int mgmt_family; /* whose lease gives the file and syslog */
 	struct esg_conf_host cfg_server; /* family 0: none */
 	char cfg_file[ESG_CONF_PROV_FILE_LEN];

@@ -73,6 +73,67 @@ addr6(const struct esg_dhcp6_msg *m)
 	return m->n_ia > 0 && m->ia[0].n_addr > 0 ? &m->ia[0].addr[0] : NULL;
 }
 
+static int
+same_pp(const struct esg_s46_portparams *a, const struct esg_s46_portparams *b)
+{
+	return a->offset == b->offset && a->psid_len == b->psid_len &&
+	       a->psid == b->psid;
+}
+
+static int
+same_rule(const struct esg_s46_rule *a, const struct esg_s46_rule *b)
+{
+	return a->flags == b->flags && a->ea_len == b->ea_len &&
+	       a->prefix4_len == b->prefix4_len &&
+	       a->prefix4.s_addr == b->prefix4.s_addr &&
+	       a->prefix6_len == b->prefix6_len &&
+	       memcmp(&a->prefix6, &b->prefix6, sizeof(a->prefix6)) == 0 &&
+	       !a->has_portparams == !b->has_portparams &&
+	       (!a->has_portparams || same_pp(&a->portparams, &b->portparams));
+}
+
+/* Field by field (the structs have padding): one S46 container. */
+static int
+same_cont(const struct esg_s46_cont *a, const struct esg_s46_cont *b)
+{
+	if (a->kind != b->kind || a->n_rules != b->n_rules ||
+	    !same6(a->br, a->n_br, b->br, b->n_br) ||
+	    !a->has_dmr != !b->has_dmr || !a->has_v4v6bind != !b->has_v4v6bind)
+		return 0;
+	for (unsigned i = 0; i < a->n_rules && i < ESG_S46_MAX_RULES; i++)
+		if (!same_rule(&a->rules[i], &b->rules[i]))
+			return 0;
+	if (a->has_dmr && (a->dmr_len != b->dmr_len ||
+			   memcmp(&a->dmr, &b->dmr, sizeof(a->dmr)) != 0))
+		return 0;
+	if (a->has_v4v6bind &&
+	    (a->bind_v4.s_addr != b->bind_v4.s_addr ||
+	     a->bind_prefix6_len != b->bind_prefix6_len ||
+	     memcmp(&a->bind_prefix6, &b->bind_prefix6,
+		    sizeof(a->bind_prefix6)) != 0 ||
+	     !a->bind_has_portparams != !b->bind_has_portparams ||
+	     (a->bind_has_portparams &&
+	      !same_pp(&a->bind_portparams, &b->bind_portparams))))
+		return 0;
+	return 1;
+}
+
+/* RFC 6334 option 64 and the RFC 7598 containers of two messages. */
+static int
+same_softwire(const struct esg_dhcp6_msg *a, const struct esg_dhcp6_msg *b)
+{
+	if ((a->present & ESG_DHCP6_HAS_AFTR) !=
+		    (b->present & ESG_DHCP6_HAS_AFTR) ||
+	    ((a->present & ESG_DHCP6_HAS_AFTR) &&
+	     strcmp(a->aftr_name, b->aftr_name) != 0) ||
+	    a->n_s46 != b->n_s46)
+		return 0;
+	for (unsigned i = 0; i < a->n_s46 && i < ESG_S46_MAX_CONT; i++)
+		if (!same_cont(&a->s46[i], &b->s46[i]))
+			return 0;
+	return 1;
+}
+
 unsigned
 cp_prov_renew6(const struct esg_dhcp6_msg *cur,
 	       const struct esg_dhcp6_msg *reply, struct esg_dhcp6_msg *next)
@@ -107,5 +168,11 @@ cp_prov_renew6(const struct esg_dhcp6_msg *cur,
 		memcpy(next->cl.syslog, reply->cl.syslog,
 		       sizeof(next->cl.syslog));
 	}
+	/* 6.3.5 names no softwire option (64, 94-96) among what a renewal
+	 * may change, so they fall under "for other configuration options,
+	 * the eUE MUST ignore any difference": kept from cur (above), the
+	 * difference only reported */
+	if (!same_softwire(reply, cur))
+		r |= CP_PROV_RENEW_SW_IGNORED;
 	return r;
 }

@@ -17,6 +17,9 @@ enum {
 	CP_PROV_RENEW_ROUTE = 1u << 1,
 	CP_PROV_RENEW_DNS = 1u << 2,	/* new DNS servers, used at once */
 	CP_PROV_RENEW_SYSLOG = 1u << 3, /* new syslog servers, at once */
+	/* DHCPv6: other softwire options (64, 94-96) in the renewal:
+	 * ignored (6.3.5 "other configuration options"), cur's kept */
+	CP_PROV_RENEW_SW_IGNORED = 1u << 4,
 };
 
 /*
@@ -30,7 +33,7 @@ unsigned cp_prov_renew4(const struct esg_dhcp4_msg *cur,
 			struct esg_dhcp4_msg *next);
 
 /* DHCPv6: the same for a RENEW/REBIND's REPLY (IA_NA address, option 23,
- * CL_OPTION_SYSLOG_SERVERS). */
+ * CL_OPTION_SYSLOG_SERVERS; softwire options 64, 94-96 kept from cur). */
 unsigned cp_prov_renew6(const struct esg_dhcp6_msg *cur,
 			const struct esg_dhcp6_msg *reply,
 			struct esg_dhcp6_msg *next);

@@ -193,6 +193,16 @@ test_dhcp(void **state)
 		    "\"stack\":\"ipv6\",\"ipv6_prefix_len\":64"),
 		&c);
 	assert_int_equal(c.prov.ipv6_prefix_len, 64);
+	/* softwire (RFC 6334 / 7598 options): off unless asked */
+	assert_false(c.prov.softwire);
+	load_ok(DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\","
+		    "\"stack\":\"ipv6\",\"softwire\":true"),
+		&c);
+	assert_true(c.prov.softwire);
+	load_ok(DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\","
+		    "\"stack\":\"dual\",\"softwire\":false"),
+		&c);
+	assert_false(c.prov.softwire);
 }
 
 static void
@@ -347,6 +357,18 @@ static const struct {
 	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv6\","
 	     "\"ipv6_prefix_len\":129"),
 	 "provisioning.ipv6_prefix_len: 129 is out of range 1..128"},
+	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv4\","
+	     "\"softwire\":true"),
+	 "provisioning.softwire: only with mode dhcp and stack ipv6 or dual "
+	 "(DHCPv6 options 64, 94-96)"},
+	{DOC("\"mode\":\"static\",\"interface\":\"wan\","
+	     "\"dns\":[\"198.51.100.53\"],\"softwire\":false,"
+	     "\"config_file\":{\"server\":\"198.51.100.254\",\"file\":\"a\"}"),
+	 "provisioning.softwire: only with mode dhcp and stack ipv6 or dual "
+	 "(DHCPv6 options 64, 94-96)"},
+	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv6\","
+	     "\"softwire\":\"yes\""),
+	 "provisioning.softwire: must be true or false, not a string"},
 	{DOC("\"mode\":\"dhcp\",\"interface\":\"wan2\",\"stack\":\"ipv6\","
 	     "\"management_family\":\"ipv6\""),
 	 "provisioning.management_family: only with mode dhcp and stack dual"},

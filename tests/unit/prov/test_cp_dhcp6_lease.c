@@ -7,6 +7,8 @@
  * - renewal REPLY with other DNS / syslog servers (used at once), other
  *   TFTP server / file name (ignored) and with another address (restart),
  *   the last FQDN received sent in RENEW / REBIND (PKT-EUE-PROV 6.3.5);
+ * - the softwire options (64, 94) of the REPLY kept with the lease, a
+ *   renewal's other values ignored (6.3.5 "other configuration options");
  * - NoBinding -> REQUEST, UseMulticast, UnspecFail, NoAddrsAvail
  *   (RFC 8415 18.2.10, 18.2.10.1);
  * - DAD failure -> DECLINE then SOLICIT (eUE-4, RFC 8415 18.2.8);
@@ -174,6 +176,133 @@ test_renewal_dns_syslog(void **state)
 	assert_int_equal(deliver(&m, now + 5), 0);
 	assert_int_equal(out.events, CP_DHCP6_EV_RENEWED);
 	assert_int_equal(c.lease.server_id[9], 9);
+}
+
+/* RFC 6334 AFTR-Name and an RFC 7598 MAP-E container (rule 89 with port
+ * parameters 93, BR 90) added to a fake server message. */
+static void
+add_softwire(struct esg_dhcp6_msg *m, const char *aftr, uint8_t ea_len)
+{
+	struct esg_s46_cont *k = &m->s46[0];
+
+	m->present |= ESG_DHCP6_HAS_AFTR;
+	strcpy(m->aftr_name, aftr);
+	m->n_s46 = 1;
+	memset(k, 0, sizeof(*k));
+	k->kind = ESG_S46_MAPE;
+	k->n_rules = 1;
+	k->rules[0].flags = 1;
+	k->rules[0].ea_len = ea_len;
+	k->rules[0].prefix4_len = 24;
+	inet_pton(AF_INET, "192.0.2.0", &k->rules[0].prefix4);
+	k->rules[0].prefix6_len = 56;
+	k->rules[0].prefix6 = a6("2001:db8:ff00::");
+	k->rules[0].has_portparams = 1;
+	k->rules[0].portparams.offset = 6;
+	k->rules[0].portparams.psid_len = 8;
+	k->rules[0].portparams.psid = 0x34;
+	k->n_br = 1;
+	k->br[0] = a6("2001:db8:ffff::1");
+}
+
+/* The softwire options of the REPLY (built and parsed by the Kea shim)
+ * stay with the lease; PKT-EUE-PROV 6.3.5 names none of them among what
+ * a renewal changes, so other values in a renewal REPLY are ignored
+ * (EV_SW_IGNORED, counted) and the first REPLY's kept. */
+static void
+test_softwire_kept(void **state)
+{
+	struct cp_dhcp6_cfg cfg;
+	struct esg_dhcp6_msg m;
+	const struct esg_s46_rule *r;
+	uint64_t now;
+	(void)state;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memcpy(cfg.mac, mac, 6);
+	cfg.softwire = 1;
+	cp_dhcp6_init(&c, &cfg);
+	to_soliciting();
+	assert_true(has16(sent.oro, sent.n_oro, 64));
+	m = srv(ESG_DHCP6_ADVERTISE, 1, "2001:db8:2::100");
+	m.present |= ESG_DHCP6_HAS_PREFERENCE;
+	m.preference = 255;
+	assert_int_equal(deliver(&m, T0 + 100), 0);
+	got(ESG_DHCP6_REQUEST);
+	assert_true(has16(sent.oro, sent.n_oro, 94));
+	m = srv(ESG_DHCP6_REPLY, 1, "2001:db8:2::100");
+	add_softwire(&m, "aftr.example.net", 16);
+	assert_int_equal(deliver(&m, T0 + 200), 0);
+	assert_int_equal(cp_dhcp6_dad_result(&c, 0, T0 + 1200, 0, &out), 0);
+	assert_int_equal(out.events, CP_DHCP6_EV_BOUND);
+	assert_true(c.lease.present & ESG_DHCP6_HAS_AFTR);
+	assert_string_equal(c.lease.aftr_name, "aftr.example.net");
+	assert_int_equal(c.lease.n_s46, 1);
+	assert_int_equal(c.lease.s46[0].kind, ESG_S46_MAPE);
+	assert_int_equal(c.lease.s46[0].n_rules, 1);
+	r = &c.lease.s46[0].rules[0];
+	assert_int_equal(r->ea_len, 16);
+	assert_int_equal(r->prefix4_len, 24);
+	assert_int_equal(r->prefix6_len, 56);
+	assert_true(same6(r->prefix6, "2001:db8:ff00::"));
+	assert_true(r->has_portparams);
+	assert_int_equal(r->portparams.offset, 6);
+	assert_int_equal(r->portparams.psid_len, 8);
+	assert_int_equal(r->portparams.psid, 0x34);
+	assert_int_equal(c.lease.s46[0].n_br, 1);
+	assert_true(same6(c.lease.s46[0].br[0], "2001:db8:ffff::1"));
+
+	/* the same options in the renewal: nothing to report */
+	now = c.t1_ms;
+	assert_int_equal(cp_dhcp6_timer(&c, now, 100, &out), 0);
+	got(ESG_DHCP6_RENEW);
+	assert_true(has16(sent.oro, sent.n_oro, 96));
+	m = srv(ESG_DHCP6_REPLY, 1, "2001:db8:2::100");
+	add_softwire(&m, "aftr.example.net", 16);
+	assert_int_equal(deliver(&m, now + 5), 0);
+	assert_int_equal(out.events, CP_DHCP6_EV_RENEWED);
+	assert_int_equal(c.n_sw_ignored, 0);
+
+	/* another AFTR name: ignored, the lease's kept */
+	now = c.t1_ms;
+	assert_int_equal(cp_dhcp6_timer(&c, now, 100, &out), 0);
+	got(ESG_DHCP6_RENEW);
+	m = srv(ESG_DHCP6_REPLY, 1, "2001:db8:2::100");
+	add_softwire(&m, "aftr2.example.net", 16);
+	assert_int_equal(deliver(&m, now + 5), 0);
+	assert_int_equal(out.events,
+			 CP_DHCP6_EV_RENEWED | CP_DHCP6_EV_SW_IGNORED);
+	assert_string_equal(c.lease.aftr_name, "aftr.example.net");
+	assert_int_equal(c.n_sw_ignored, 1);
+
+	/* another rule (EA-len), then no softwire option at all: both
+	 * ignored */
+	now = c.t1_ms;
+	assert_int_equal(cp_dhcp6_timer(&c, now, 100, &out), 0);
+	got(ESG_DHCP6_RENEW);
+	m = srv(ESG_DHCP6_REPLY, 1, "2001:db8:2::100");
+	add_softwire(&m, "aftr.example.net", 12);
+	assert_int_equal(deliver(&m, now + 5), 0);
+	assert_true(out.events & CP_DHCP6_EV_SW_IGNORED);
+	assert_int_equal(c.lease.s46[0].rules[0].ea_len, 16);
+	now = c.t1_ms;
+	assert_int_equal(cp_dhcp6_timer(&c, now, 100, &out), 0);
+	got(ESG_DHCP6_RENEW);
+	m = srv(ESG_DHCP6_REPLY, 1, "2001:db8:2::100");
+	assert_int_equal(deliver(&m, now + 5), 0);
+	assert_true(out.events & CP_DHCP6_EV_SW_IGNORED);
+	assert_int_equal(c.lease.n_s46, 1);
+	assert_true(c.lease.present & ESG_DHCP6_HAS_AFTR);
+	assert_int_equal(c.n_sw_ignored, 3);
+
+	/* a new address: the lease goes, the next REPLY's options count */
+	now = c.t1_ms;
+	assert_int_equal(cp_dhcp6_timer(&c, now, 100, &out), 0);
+	got(ESG_DHCP6_RENEW);
+	m = srv(ESG_DHCP6_REPLY, 1, "2001:db8:2::200");
+	assert_int_equal(deliver(&m, now + 5), 0);
+	assert_true(out.events & CP_DHCP6_EV_RESTART);
+	assert_int_equal(c.have_lease, 0);
 }
 
 /* PKT-EUE-PROV 6.3.5: another address in the renewal REPLY: the
@@ -370,6 +499,7 @@ main(void)
 		cmocka_unit_test(test_t1_t2_zero),
 		cmocka_unit_test(test_renewal_dns_syslog),
 		cmocka_unit_test(test_renewal_new_address),
+		cmocka_unit_test(test_softwire_kept),
 		cmocka_unit_test(test_nobinding),
 		cmocka_unit_test(test_status_codes),
 		cmocka_unit_test(test_dad_decline),
