@@ -649,6 +649,111 @@ addr6_list(const struct in6_addr *a, unsigned int n)
 	return l;
 }
 
+/* "a.b.c.d/len" or "x::y/len" */
+static void
+set_prefix(struct odict *o, const char *key, int af, const void *a,
+	   unsigned int len)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	size_t n;
+
+	if (inet_ntop(af, a, buf, sizeof(buf) - 4) == NULL) {
+		set_null(o, key);
+		return;
+	}
+	n = strlen(buf);
+	(void)re_snprintf(buf + n, sizeof(buf) - n, "/%u", len);
+	set_str(o, key, buf);
+}
+
+/* RFC 7598 4.5 S46_PORTPARAMS: null without one */
+static void
+set_portparams(struct odict *o, bool has, const struct esg_s46_portparams *pp)
+{
+	if (!has) {
+		set_null(o, "psid_offset");
+		set_null(o, "psid_len");
+		set_null(o, "psid");
+		return;
+	}
+	set_u64(o, "psid_offset", pp->offset);
+	set_u64(o, "psid_len", pp->psid_len);
+	set_u64(o, "psid", pp->psid);
+}
+
+/* RFC 7598 4.1 S46_RULE (89); fmr: the F-flag (forwarding mapping rule) */
+static struct odict *
+s46_rule_obj(const struct esg_s46_rule *r)
+{
+	struct odict *o = obj_new();
+
+	if (o == NULL)
+		return NULL;
+	set_bool(o, "fmr", (r->flags & 1) != 0);
+	set_u64(o, "ea_len", r->ea_len);
+	set_prefix(o, "ipv4_prefix", AF_INET, &r->prefix4, r->prefix4_len);
+	set_prefix(o, "ipv6_prefix", AF_INET6, &r->prefix6, r->prefix6_len);
+	set_portparams(o, r->has_portparams, &r->portparams);
+	return o;
+}
+
+/* RFC 7598 4.3-4.4 and 5: one container (94 MAP-E, 95 MAP-T, 96 lw4o6)
+ * with its rules (89), BRs (90), DMR (91) and binding (92). */
+static struct odict *
+s46_cont_obj(const struct esg_s46_cont *c)
+{
+	struct odict *o = obj_new(), *l, *b;
+	unsigned int i;
+
+	if (o == NULL)
+		return NULL;
+	set_str(o, "kind",
+		c->kind == ESG_S46_MAPE	  ? "map-e"
+		: c->kind == ESG_S46_MAPT ? "map-t"
+		: c->kind == ESG_S46_LW	  ? "lw4o6"
+					  : NULL);
+	l = obj_new();
+	for (i = 0; l != NULL && i < c->n_rules && i < ESG_S46_MAX_RULES; i++)
+		arr_child(l, s46_rule_obj(&c->rules[i]));
+	set_child(o, "rules", l, true);
+	set_child(o, "br", addr6_list(c->br, c->n_br), true);
+	if (c->has_dmr)
+		set_prefix(o, "dmr", AF_INET6, &c->dmr, c->dmr_len);
+	else
+		set_null(o, "dmr");
+	b = c->has_v4v6bind ? obj_new() : NULL;
+	if (b != NULL) {
+		char buf[INET_ADDRSTRLEN];
+
+		set_str(b, "ipv4", in4_str(c->bind_v4, buf, sizeof(buf)));
+		set_prefix(b, "bind_prefix", AF_INET6, &c->bind_prefix6,
+			   c->bind_prefix6_len);
+		set_portparams(b, c->bind_has_portparams, &c->bind_portparams);
+	}
+	set_child(o, "binding", b, false);
+	return o;
+}
+
+/* provisioning.softwire: null unless provisioning.softwire asks for the
+ * options; what the IPv6 lease gave (RFC 6334 AFTR-Name, RFC 7598) */
+static struct odict *
+softwire_obj(const struct cp_prov_status *st)
+{
+	struct odict *o, *l;
+	unsigned int i;
+
+	if (!st->softwire || (o = obj_new()) == NULL)
+		return NULL;
+	set_str(o, "aftr_name",
+		st->aftr_name[0] != '\0' ? st->aftr_name : NULL);
+	l = obj_new();
+	for (i = 0; l != NULL && i < st->n_s46 && i < ESG_S46_MAX_CONT; i++)
+		arr_child(l, s46_cont_obj(&st->s46[i]));
+	set_child(o, "containers", l, true);
+	set_u64(o, "renewals_ignored", st->sw_ignored);
+	return o;
+}
+
 /* eUE-25: the last SNMP status notification, one entry per receiver */
 static struct odict *
 inform_obj(const struct cp_prov_status *st)
@@ -707,6 +812,7 @@ prov_section(const struct cp_status_src *src, uint64_t now_ms)
 	set_child(o, "lease6", lease6_obj(p, now_ms), false);
 	set_child(o, "dns6", addr6_list(st->dns6, st->n_dns6), true);
 	set_str(o, "fqdn", st->fqdn[0] != '\0' ? st->fqdn : NULL);
+	set_child(o, "softwire", softwire_obj(st), false);
 	set_str(o, "management_family",
 		st->mgmt_family == AF_INET6  ? "ipv6"
 		: st->mgmt_family == AF_INET ? "ipv4"

@@ -424,6 +424,66 @@ prov_inform_print(FILE *f, const json_t *in)
 	}
 }
 
+/* RFC 7598 4.5 port parameters: "psid OFFSET/LEN/PSID" or nothing */
+static void
+prov_psid_print(FILE *f, const json_t *o)
+{
+	char b[3][24];
+
+	if (!json_is_integer(json_object_get(o, "psid")))
+		return;
+	fprintf(f, "  psid offset %s len %s psid %s",
+		i_of(o, "psid_offset", b[0], sizeof(b[0])),
+		i_of(o, "psid_len", b[1], sizeof(b[1])),
+		i_of(o, "psid", b[2], sizeof(b[2])));
+}
+
+/* The softwire options of the IPv6 lease (RFC 6334, RFC 7598): a line,
+ * then one per container and one per rule / binding. */
+static void
+prov_softwire_print(FILE *f, const json_t *sw)
+{
+	const json_t *k, *r, *b;
+	char n[24];
+	size_t i, j;
+
+	if (!json_is_object(sw)) {
+		fprintf(f, "softwire: not asked\n");
+		return;
+	}
+	fprintf(f,
+		"softwire: aftr-name %s  containers %zu  renewals ignored "
+		"%s\n",
+		s_of(sw, "aftr_name"),
+		json_array_size(json_object_get(sw, "containers")),
+		i_of(sw, "renewals_ignored", n, sizeof(n)));
+	json_array_foreach(json_object_get(sw, "containers"), i, k)
+	{
+		fprintf(f, "  %s:", s_of(k, "kind"));
+		list_line(f, " br", json_object_get(k, "br"));
+		if (json_is_string(json_object_get(k, "dmr")))
+			fprintf(f, "    dmr %s\n", s_of(k, "dmr"));
+		json_array_foreach(json_object_get(k, "rules"), j, r)
+		{
+			fprintf(f, "    rule%s %s %s  ea-len %s",
+				json_is_true(json_object_get(r, "fmr"))
+					? " (fmr)"
+					: "",
+				s_of(r, "ipv4_prefix"), s_of(r, "ipv6_prefix"),
+				i_of(r, "ea_len", n, sizeof(n)));
+			prov_psid_print(f, r);
+			fputc('\n', f);
+		}
+		b = json_object_get(k, "binding");
+		if (json_is_object(b)) {
+			fprintf(f, "    binding %s %s", s_of(b, "ipv4"),
+				s_of(b, "bind_prefix"));
+			prov_psid_print(f, b);
+			fputc('\n', f);
+		}
+	}
+}
+
 void
 esgctl_cp_prov_print(FILE *f, const json_t *doc)
 {
@@ -463,6 +523,7 @@ esgctl_cp_prov_print(FILE *f, const json_t *doc)
 		fprintf(f, "lease6: none\n");
 	list_line(f, "dns6", json_object_get(p, "dns6"));
 	fprintf(f, "fqdn: %s\n", s_of(p, "fqdn"));
+	prov_softwire_print(f, json_object_get(p, "softwire"));
 	fprintf(f, "syslog: %s  config: server %s file %s\n", s_of(p, "syslog"),
 		s_of(p, "config_server"), s_of(p, "config_file"));
 	fprintf(f, "files ok %s refused %s  events sent %s  transitions %s\n",

@@ -6,7 +6,8 @@
 # the text outputs against golden files (esgctl_cp/*.txt; of sip, the
 # first line, with the pid and age, is checked by a pattern), --json passing the sections through
 # unchanged, calls cut at 50 rows without --all, "not configured"
-# provisioning and an off B2BUA, and the refusals: no file, a document
+# provisioning and an off B2BUA, prov with the softwire options
+# (esgctl_cp/softwire.json, golden prov_softwire.txt), and the refusals: no file, a document
 # older than 5 s, a writer that is gone, another version, garbage (exit
 # 1), bad options (exit 2).
 # usage: esgctl_cp_test.sh ESGCTL FIXTURE_DIR
@@ -92,6 +93,15 @@ jq -e --slurpfile d "$doc" '.calls == $d[0].calls and (keys == ["calls", "contro
 "$ESGCTL" --instance "$inst" prov --json >"$tmp/prov.json" || bad "prov --json failed"
 jq -e --slurpfile d "$doc" '.provisioning == $d[0].provisioning and .provisioning.lease.address == "198.51.100.2"' "$tmp/prov.json" >/dev/null &&
 	ok "prov --json passes provisioning through" || bad "prov --json"
+
+# prov with the softwire options of an IPv6 lease (esgctl_cp/softwire.json
+# merged into provisioning): RFC 6334 AFTR-Name, RFC 7598 MAP-E / MAP-T /
+# lw4o6 containers
+put ".provisioning += $(cat "$FIX/softwire.json")"
+golden prov_softwire 0 prov
+"$ESGCTL" --instance "$inst" prov --json >"$tmp/prov.json" || bad "prov --json (softwire) failed"
+jq -e --slurpfile d "$doc" '.provisioning.softwire == $d[0].provisioning.softwire and .provisioning.softwire.containers[0].rules[0].psid == 52' "$tmp/prov.json" >/dev/null &&
+	ok "prov --json passes softwire through" || bad "prov --json softwire"
 
 # calls: 60 listed of 1500; text shows 50 without --all, 60 with it
 put '.calls.total = 1500 | .calls.shown = 60 | .calls.list = [range(60) as $i | .calls.list[0] | .id = $i + 1]'

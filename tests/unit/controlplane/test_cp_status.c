@@ -399,6 +399,84 @@ test_prov_lease(void **state)
 	fx.prov.dhcp4_on = false;
 }
 
+/* provisioning.softwire: null unless asked for; the AFTR-Name (RFC 6334)
+ * and the S46 containers (RFC 7598) of the IPv6 lease: a MAP-E rule with
+ * port parameters and BR, a lw4o6 binding. */
+static void
+test_prov_softwire(void **state)
+{
+	struct odict *d;
+	const struct odict *p, *sw, *k, *r, *b;
+	struct esg_s46_cont *c;
+
+	(void)state;
+	d = roundtrip(&fx.src, CP_STATUS_MAX_CALLS);
+	assert_true(is_null(obj(d, "provisioning"), "softwire"));
+	mem_deref(d);
+
+	fx.prov.st.softwire = true;
+	d = roundtrip(&fx.src, CP_STATUS_MAX_CALLS);
+	sw = obj(obj(d, "provisioning"), "softwire");
+	assert_true(is_null(sw, "aftr_name"));
+	assert_int_equal(odict_count(obj(sw, "containers"), false), 0);
+	mem_deref(d);
+
+	snprintf(fx.prov.st.aftr_name, sizeof(fx.prov.st.aftr_name),
+		 "aftr.example.net");
+	fx.prov.st.n_s46 = 2;
+	fx.prov.st.sw_ignored = 2;
+	c = &fx.prov.st.s46[0];
+	c->kind = ESG_S46_MAPE;
+	c->n_rules = 1;
+	c->rules[0].flags = 1;
+	c->rules[0].ea_len = 16;
+	c->rules[0].prefix4_len = 24;
+	inet_pton(AF_INET, "192.0.2.0", &c->rules[0].prefix4);
+	c->rules[0].prefix6_len = 56;
+	inet_pton(AF_INET6, "2001:db8:ff00::", &c->rules[0].prefix6);
+	c->rules[0].has_portparams = 1;
+	c->rules[0].portparams.offset = 6;
+	c->rules[0].portparams.psid_len = 8;
+	c->rules[0].portparams.psid = 0x34;
+	c->n_br = 1;
+	inet_pton(AF_INET6, "2001:db8:ffff::1", &c->br[0]);
+	c = &fx.prov.st.s46[1];
+	c->kind = ESG_S46_LW;
+	c->n_br = 1;
+	inet_pton(AF_INET6, "2001:db8:ffff::2", &c->br[0]);
+	c->has_v4v6bind = 1;
+	inet_pton(AF_INET, "192.0.2.33", &c->bind_v4);
+	c->bind_prefix6_len = 128;
+	inet_pton(AF_INET6, "2001:db8:5::33", &c->bind_prefix6);
+	d = roundtrip(&fx.src, CP_STATUS_MAX_CALLS);
+	p = obj(d, "provisioning");
+	sw = obj(p, "softwire");
+	assert_string_equal(str(sw, "aftr_name"), "aftr.example.net");
+	assert_int_equal(num(sw, "renewals_ignored"), 2);
+	assert_int_equal(odict_count(obj(sw, "containers"), false), 2);
+	k = at(obj(sw, "containers"), 0);
+	assert_string_equal(str(k, "kind"), "map-e");
+	assert_true(is_null(k, "dmr"));
+	assert_true(is_null(k, "binding"));
+	assert_string_equal(str(obj(k, "br"), "0"), "2001:db8:ffff::1");
+	r = at(obj(k, "rules"), 0);
+	assert_int_equal(num(r, "ea_len"), 16);
+	assert_string_equal(str(r, "ipv4_prefix"), "192.0.2.0/24");
+	assert_string_equal(str(r, "ipv6_prefix"), "2001:db8:ff00::/56");
+	assert_int_equal(num(r, "psid_offset"), 6);
+	assert_int_equal(num(r, "psid_len"), 8);
+	assert_int_equal(num(r, "psid"), 0x34);
+	k = at(obj(sw, "containers"), 1);
+	assert_string_equal(str(k, "kind"), "lw4o6");
+	assert_int_equal(odict_count(obj(k, "rules"), false), 0);
+	b = obj(k, "binding");
+	assert_string_equal(str(b, "ipv4"), "192.0.2.33");
+	assert_string_equal(str(b, "bind_prefix"), "2001:db8:5::33/128");
+	assert_true(is_null(b, "psid"));
+	mem_deref(d);
+	memset(&fx.prov.st, 0, sizeof(fx.prov.st));
+}
+
 static unsigned int
 dir_entries(const char *dir)
 {
@@ -515,6 +593,7 @@ main(void)
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_nulls),
 		cmocka_unit_test(test_prov_lease),
+		cmocka_unit_test(test_prov_softwire),
 		cmocka_unit_test(test_atomic),
 		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_writer),
