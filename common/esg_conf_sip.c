@@ -233,8 +233,8 @@ aor_ok(const char *s)
 }
 
 /* The TLS keys of "operator": only with transport "tls"; a CA to verify
- * the proxy's certificate unless tls_verify is false (RFC 5630 3.1.1:
- * TLS without checking the peer's certificate gives no authentication);
+ * the proxy's certificate unless tls_verify is false (RFC 3261 26.3.1,
+ * RFC 5922: without it TLS authenticates nobody);
  * a key only with a certificate. */
 static int
 parse_tls(struct walk *w, json_t *o, struct esg_conf_sip *x)

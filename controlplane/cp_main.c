@@ -139,6 +139,33 @@ hup_h(int sig)
 	cp_hup = 1;
 }
 
+/* TCP or TLS toward the operator (sip.operator.transport): a stream
+ * listener on the WAN interface's addresses of its stack, next to UDP
+ * (docs/b2bua.md "Transport toward the operator"). */
+static int
+sip_trunk_transport(struct cp *cp)
+{
+	const struct esg_conf_sip *s = &cp->conf.sip;
+	struct tls *tls = NULL;
+	int err;
+
+	switch (s->transport) {
+	case ESG_SIP_UDP:
+		return 0;
+	case ESG_SIP_TCP:
+		return cp_sip_stream(cp->sip, (unsigned int)s->wan_iface,
+				     SIP_TRANSP_TCP, NULL);
+	case ESG_SIP_TLS:
+		break;
+	}
+	err = cp_sip_tls_alloc(&tls, s);
+	if (!err)
+		err = cp_sip_stream(cp->sip, (unsigned int)s->wan_iface,
+				    SIP_TRANSP_TLS, tls);
+	mem_deref(tls);
+	return err;
+}
+
 static int
 sip_start(struct cp *cp)
 {
@@ -168,6 +195,8 @@ sip_start(struct cp *cp)
 	 * leases later: the B2BUA and registration take them now */
 	for (i = 0; !err && i < cp->conf.nb_ifaces; i++)
 		err = cp_sip_group_open(cp->sip, i);
+	if (!err && cp->conf.sip.enabled)
+		err = sip_trunk_transport(cp);
 	return err;
 }
 

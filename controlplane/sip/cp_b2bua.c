@@ -180,7 +180,9 @@ trunk_target(struct cp_b2bua *b, unsigned int t, const char *called,
 	re_snprintf(o->ruri, sizeof(o->ruri), "sip:%s@%s", o->user, dom);
 	re_snprintf(o->to, sizeof(o->to), "sip:%s@%s", o->user, dom);
 	re_snprintf(o->from, sizeof(o->from), "sip:%s@%s", caller, dom);
-	re_snprintf(o->route, sizeof(o->route), "%s", s->proxy);
+	/* the trunk's transport (docs "Transport toward the operator") */
+	if (cp_route_proxy_uri(s, o->route, sizeof(o->route)) != 0)
+		return ENOENT;
 	if (tn->trunk.aor[0] != '\0')
 		re_snprintf(o->hdrs, sizeof(o->hdrs),
 			    "P-Asserted-Identity: <%s>\r\n", tn->trunk.aor);

@@ -160,6 +160,26 @@ cp_route_proxy_host(const struct esg_conf_sip *s, struct pl *host)
 }
 
 int
+cp_route_proxy_uri(const struct esg_conf_sip *s, char *buf, size_t size)
+{
+	const char *tp = "";
+	int n;
+
+	switch (s->transport) {
+	case ESG_SIP_UDP:
+		break;
+	case ESG_SIP_TCP:
+		tp = ";transport=tcp";
+		break;
+	case ESG_SIP_TLS:
+		tp = ";transport=tls";
+		break;
+	}
+	n = re_snprintf(buf, size, "%s%s", s->proxy, tp);
+	return n < 0 || (size_t)n >= size ? ENOSPC : 0;
+}
+
+int
 cp_route_proxy(const struct esg_conf_sip *s, int af, struct sa *out)
 {
 	struct pl host;

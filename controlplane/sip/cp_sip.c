@@ -14,7 +14,7 @@
  * the control plane's time at 400 calls/s). 16,384 buckets: 256 KiB per
  * table, a few entries per bucket at 3,000 calls/s. */
 #define CP_SIP_HASH 16384
-/* TCP connections (no SIP over TCP yet) */
+/* TCP/TLS connections: toward the operator's proxy (cp_sip_stream) */
 #define CP_SIP_HASH_TCP 16
 /* SO_RCVBUF/SO_SNDBUF of each SIP UDP socket. The kernel default (about
  * 200 KB, some 90 datagrams of SIP) holds 15 ms of traffic at 1,000
@@ -37,12 +37,16 @@ struct cp_sip_grp {
 	unsigned int id;
 	struct sip *sip;
 	struct sip_lsnr *lsnr;
+	enum sip_transp stp; /* a stream transport too (cp_sip_stream) */
+	struct tls *tls;     /* SIP_TRANSP_TLS: the context */
+	bool stream;
 };
 
 struct cp_sip_bind {
 	struct sa addr;
 	unsigned int grp;
 	bool bound;
+	bool sbound;  /* the group's stream transport, if it has one */
 	int last_err; /* logged once per distinct error */
 };
 
@@ -74,6 +78,7 @@ destructor(void *arg)
 		if (cs->g[i].sip != NULL)
 			sip_close(cs->g[i].sip, true); /* drop transactions */
 		cs->g[i].sip = mem_deref(cs->g[i].sip);
+		cs->g[i].tls = mem_deref(cs->g[i].tls);
 	}
 }
 
@@ -116,25 +121,61 @@ request_h(const struct sip_msg *msg, void *arg)
 	return true;
 }
 
+/* The stream listener of b: TCP on the port, TLS on the port + 1
+ * (5061 next to 5060, RFC 3261 19.1.2). */
+static int
+stream_bind(struct cp_sip *cs, struct cp_sip_bind *b)
+{
+	struct cp_sip_grp *g = &cs->g[b->grp];
+	struct sa a = b->addr;
+
+	if (g->stp == SIP_TRANSP_TLS) {
+		sa_set_port(&a, cs->port + 1);
+		return sip_transp_add(g->sip, SIP_TRANSP_TLS, &a, g->tls);
+	}
+	return sip_transp_add(g->sip, g->stp, &a);
+}
+
+static bool
+bind_done(const struct cp_sip *cs, const struct cp_sip_bind *b)
+{
+	return b->bound && (!cs->g[b->grp].stream || b->sbound);
+}
+
 static void
 try_bind(struct cp_sip *cs, struct cp_sip_bind *b)
 {
+	const char *tp = "udp";
 	char addr[64];
-	int err;
+	int err = 0;
 
 	re_snprintf(addr, sizeof(addr), "%J", &b->addr);
-	err = sip_transp_add(cs->g[b->grp].sip, SIP_TRANSP_UDP, &b->addr);
-	if (err == 0) {
-		b->bound = true;
-		cp_info("SIP: listening on udp %s", addr);
-		if (cs->boundh != NULL)
-			cs->boundh(&b->addr, cs->arg);
-		return;
+	if (!b->bound) {
+		err = sip_transp_add(cs->g[b->grp].sip, SIP_TRANSP_UDP,
+				     &b->addr);
+		if (err == 0) {
+			b->bound = true;
+			cp_info("SIP: listening on udp %s", addr);
+			if (cs->boundh != NULL)
+				cs->boundh(&b->addr, cs->arg);
+		}
 	}
+	if (!err && !bind_done(cs, b)) {
+		tp = sip_transp_name(cs->g[b->grp].stp);
+		err = stream_bind(cs, b);
+		if (err == 0) {
+			b->sbound = true;
+			cp_info("SIP: listening on %s %s%s", tp, addr,
+				cs->g[b->grp].stp == SIP_TRANSP_TLS ? " (+1)"
+								    : "");
+		}
+	}
+	if (err == 0)
+		return;
 	if (err != b->last_err)
-		cp_warn("SIP: cannot listen on udp %s: %s; retrying every "
+		cp_warn("SIP: cannot listen on %s %s: %s; retrying every "
 			"%u ms",
-			addr, strerror(err), cs->retry_ms);
+			tp, addr, strerror(err), cs->retry_ms);
 	b->last_err = err;
 }
 
@@ -145,10 +186,10 @@ retry_h(void *arg)
 	unsigned int i, left = 0;
 
 	for (i = 0; i < cs->nb; i++) {
-		if (cs->b[i].bound)
+		if (bind_done(cs, &cs->b[i]))
 			continue;
 		try_bind(cs, &cs->b[i]);
-		if (!cs->b[i].bound)
+		if (!bind_done(cs, &cs->b[i]))
 			left++;
 	}
 	if (left > 0)
@@ -213,6 +254,35 @@ out:
 }
 
 int
+cp_sip_stream(struct cp_sip *cs, unsigned int group, enum sip_transp tp,
+	      struct tls *tls)
+{
+	struct cp_sip_grp *g;
+	unsigned int i;
+	int err;
+
+	if (cs == NULL || group >= CP_SIP_MAX_GROUPS ||
+	    (tp != SIP_TRANSP_TCP && tp != SIP_TRANSP_TLS) ||
+	    ((tp == SIP_TRANSP_TLS) != (tls != NULL)) ||
+	    (tp == SIP_TRANSP_TLS && cs->port == UINT16_MAX))
+		return EINVAL;
+	err = grp_open(cs, group);
+	if (err)
+		return err;
+	g = &cs->g[group];
+	if (g->stream)
+		return EALREADY;
+	g->stream = true;
+	g->stp = tp;
+	g->tls = mem_ref(tls);
+	for (i = 0; i < cs->nb; i++)
+		if (cs->b[i].grp == group)
+			try_bind(cs, &cs->b[i]);
+	retry_h(cs);
+	return 0;
+}
+
+int
 cp_sip_group_open(struct cp_sip *cs, unsigned int group)
 {
 	if (cs == NULL || group >= CP_SIP_MAX_GROUPS)
@@ -256,7 +326,7 @@ cp_sip_add(struct cp_sip *cs, const struct sa *addr, unsigned int group)
 	/* now, else on the retry timer (a leased address may not be on the
 	 * exception interface yet: the dataplane adds it after IF_ADDR_ADD) */
 	try_bind(cs, b);
-	if (!b->bound && !tmr_isrunning(&cs->retry))
+	if (!bind_done(cs, b) && !tmr_isrunning(&cs->retry))
 		tmr_start(&cs->retry, cs->retry_ms, retry_h, cs);
 	return 0;
 }

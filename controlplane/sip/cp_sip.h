@@ -19,6 +19,8 @@
 
 #include <re.h>
 
+#include "esg_conf_sip.h"
+
 #define CP_SIP_MAX_ADDRS 64
 #define CP_SIP_MAX_GROUPS 16 /* = ESG_CONF_MAX_IFACES */
 
@@ -57,6 +59,20 @@ int cp_sip_alloc_groups(struct cp_sip **csp, const struct sa *addrs,
  * interface whose address provisioning leases later): its users take
  * the stack at start (cp_sip_stack_of). */
 int cp_sip_group_open(struct cp_sip *cs, unsigned int group);
+/* Also listen on a stream transport at every address of group, now and
+ * when added later: tp SIP_TRANSP_TCP on the listener's port, or
+ * SIP_TRANSP_TLS with tls (referenced) on the port + 1. libre then sends
+ * requests whose route or URI says ";transport=tcp|tls" over a TCP/TLS
+ * connection from that stack (the operator's trunk, docs/b2bua.md
+ * "Transport toward the operator"). EALREADY: the group has one. */
+int cp_sip_stream(struct cp_sip *cs, unsigned int group, enum sip_transp tp,
+		  struct tls *tls);
+/* The TLS context of the operator's trunk (cp_sip_tls.c): s->tls_cert/
+ * tls_key as the ESG's certificate when given, and, unless tls_verify is
+ * false, the proxy's certificate checked against s->tls_ca and the
+ * proxy's host (name or IP address). EINVAL: transport is not "tls" or a
+ * file does not load (logged). */
+int cp_sip_tls_alloc(struct tls **tlsp, const struct esg_conf_sip *s);
 /* Listen on addr (the listener's port) in group at run time, e.g. a
  * leased address (issue 5 hand-off, cp_addrs.h); bound now or by the
  * retry timer. EALREADY: already there; ENOSPC: CP_SIP_MAX_ADDRS. */
