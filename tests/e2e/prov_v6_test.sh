@@ -34,12 +34,17 @@
 #              RENEW the ESG logs the new DNS server, used at once, without
 #              restarting provisioning (spec 001 6.3.5): no second file
 #              download, the address stays.
+#   softwire   provisioning.softwire true; kea-dhcp6 sends AFTR-Name (64,
+#              RFC 6334) and a MAP-E container (94: S46_RULE 89 with
+#              S46_PORTPARAMS 93, S46_BR 90; RFC 7598): the SOLICIT asks
+#              for 64 and 94-96, the control plane keeps and logs them,
+#              `esgctl prov --json` shows them (no softwire mode runs).
 #   dad        the WAN host already has 2001:db8:2::100: the dataplane's DAD
 #              (RFC 4862 5.4) finds it in use (the host's MAC), the ESG
 #              sends a DECLINE (RFC 8415 18.2.8), kea marks the address
 #              declined, the address is never added.
 #
-# Usage: prov_v6_test.sh [v6|dual|linklocal|renew|dad]   (none: all, each
+# Usage: prov_v6_test.sh [v6|dual|linklocal|renew|softwire|dad]   (none: all, each
 # in a fresh lab). Exit 0 pass, 1 fail, 77 skipped (not root, no netns, no
 # kea-dhcp6 / kea-dhcp4 / in.tftpd / scapy).
 set -uo pipefail
@@ -48,7 +53,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 if [ $# -eq 0 ]; then
 	rc=0
-	for c in v6 dual linklocal renew dad; do
+	for c in v6 dual linklocal renew softwire dad; do
 		echo "# case $c"
 		"$0" "$c"
 		r=$?
@@ -226,6 +231,52 @@ renew)
 	check "the WAN host still reaches $L6" \
 		lab_wan ping -6 -c 2 -W 2 -q "$L6"
 	;;
+softwire)
+	# RFC 6334 AFTR-Name and an RFC 7598 MAP-E container (S46_RULE with
+	# S46_PORTPARAMS, S46_BR) from kea-dhcp6 (Kea's s46-* definitions)
+	prov_lab_file "$EXAMPLES/good.txt"
+	PROV_CONF_EXTRA='.provisioning.softwire = true'
+	PROV_KEA6_OPTS='{ "name": "aftr-name", "data": "aftr.example.net." },
+			{ "name": "s46-cont-mape" },
+			{ "name": "s46-rule", "space": "s46-cont-mape-options",
+			  "data": "1, 16, 24, 192.0.2.0, 2001:db8:ff00::/56" },
+			{ "name": "s46-portparams", "space": "s46-rule-options",
+			  "data": "6, 52/8" },
+			{ "name": "s46-br", "space": "s46-cont-mape-options",
+			  "data": "2001:db8:ffff::1" }'
+	PROV_CAPTURE_S=20
+	prov_lab_up dhcp6 "$LAB_DIR/sw.pcap" "udp port 546 or udp port 547"
+	check "esg-wan has the leased $L6/64" \
+		lab_wait_for 30 "lease6 on esg-wan" prov_lab_esg_has_addr "$L6"
+	check "the control plane logged the softwire options" \
+		lab_wait_for 10 "softwire log" prov_lab_cp_log_has \
+		"softwire options: aftr-name aftr\.example\.net\.?, s46 map-e \(1 rules, 1 BR\)"
+	lab_wait_for 10 "status document" "$LAB_CTL_BIN" --instance "$LAB_INSTANCE" prov >/dev/null 2>&1
+	"$LAB_CTL_BIN" --instance "$LAB_INSTANCE" prov --json >"$LAB_DIR/prov.json" 2>&1
+	"$LAB_CTL_BIN" --instance "$LAB_INSTANCE" prov >"$LAB_DIR/prov.txt" 2>&1
+	grep '^softwire\|^  \|^    ' "$LAB_DIR/prov.txt" | sed 's/^/# /'
+	check "esgctl prov --json: AFTR name and the MAP-E rule, port set, BR" \
+		jq -e '.provisioning.softwire as $s
+			| ($s.aftr_name | test("^aftr\\.example\\.net\\.?$"))
+			and ($s.containers | length) == 1
+			and $s.containers[0].kind == "map-e"
+			and $s.containers[0].rules == [{"fmr": true, "ea_len": 16,
+				"ipv4_prefix": "192.0.2.0/24",
+				"ipv6_prefix": "2001:db8:ff00::/56",
+				"psid_offset": 6, "psid_len": 8, "psid": 52}]
+			and $s.containers[0].br == ["2001:db8:ffff::1"]
+			and $s.containers[0].dmr == null
+			and $s.containers[0].binding == null' "$LAB_DIR/prov.json"
+	check "esgctl prov prints the softwire lines" \
+		grep -q '^softwire: aftr-name aftr\.example\.net\.\?  containers 1' "$LAB_DIR/prov.txt"
+	lab_stop_pid_wait "$PROV_TSHARK_PID" $((PROV_CAPTURE_S + 10))
+	# RFC 7598 / 6334: the SOLICIT's ORO asks for 64 and 94-96
+	oro=$(tshark -n -r "$LAB_DIR/sw.pcap" -Y "dhcpv6.msgtype == 1" \
+		-T fields -e dhcpv6.requested_option_code 2>/dev/null | head -n 1)
+	echo "# SOLICIT ORO: $oro"
+	check "SOLICIT ORO has 64, 94, 95, 96" \
+		bash -c "tr ',' '\n' <<<'$oro' | sort -n | tr '\n' ' ' | grep -q '64 94 95 96'"
+	;;
 dad)
 	prov_lab_file "$EXAMPLES/good.txt"
 	prov_lab_config dhcp6
@@ -254,7 +305,7 @@ dad)
 		bash -c "! grep -q 'TFTP esg' '$LAB_CP_LOG' && ! [ -s '$PROV_SYSLOG_OUT' ]"
 	;;
 *)
-	echo "usage: $0 [v6|dual|linklocal|renew|dad]" >&2
+	echo "usage: $0 [v6|dual|linklocal|renew|softwire|dad]" >&2
 	exit 2
 	;;
 esac

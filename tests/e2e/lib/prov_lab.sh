@@ -18,6 +18,8 @@
 #                            hosts, servers, control plane (no wait for SIP)
 #   prov_kea6_start DNS      kea-dhcp6 (lease file kept across restarts)
 #   prov_kea6_stop           stop it (bounded)
+#   PROV_KEA6_OPTS           more "option-data" entries (JSON) of kea-dhcp6's
+#                            subnet (the softwire options: prov_v6_test.sh)
 #   prov_lab_syslog_has RE   the syslog listener got a line matching RE
 #   prov_lab_cp_log_has RE   the control plane logged RE
 #   prov_snmptrapd_start C A...  snmptrapd (community C) on the WAN host
@@ -205,7 +207,8 @@ prov_kea6_start() {
 			{ "name": "config-file", "space": "vendor-4491",
 			  "data": "esg.cfg", "always-send": true },
 			{ "name": "syslog-servers", "space": "vendor-4491",
-			  "data": "$PROV_LAB_SERVER6", "always-send": true }
+			  "data": "$PROV_LAB_SERVER6", "always-send": true }${PROV_KEA6_OPTS:+,
+			$PROV_KEA6_OPTS}
 		]
 	} ],
 	"loggers": [ { "name": "kea-dhcp6",
