@@ -62,7 +62,7 @@ int cp_route_proxy_host(const struct esg_conf_sip *s, struct pl *host);
 /* The proxy as a route URI toward the operator: "sip:host[:port]" with
  * ";transport=tcp" or ";transport=tls" when "transport" says so (libre
  * adds ";lr"). sip:, not sips:, for TLS: sips: asks TLS on every hop to
- * the end (RFC 3261 26.2.2, RFC 5630 3.1.1), which the ESG cannot promise
+ * the end (RFC 3261 26.2.2, RFC 5630), which the ESG cannot promise
  * beyond the proxy; ";transport=tls" asks it for this hop (RFC 3261
  * 19.1.1, docs/b2bua.md "Transport toward the operator"). ENOSPC: size. */
 int cp_route_proxy_uri(const struct esg_conf_sip *s, char *buf, size_t size);
