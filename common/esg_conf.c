@@ -607,17 +607,19 @@ parse_root(struct walk *w, json_t *root, struct esg_conf *c)
 			err = parse_ifaces(w, v, c);
 		}
 	}
-	/* Sections that refer to interfaces come after them. */
-	if (!err && (v = json_object_get(root, "sip")) != NULL) {
-		size_t old = path_push(w, "sip", 0);
-
-		err = esg_conf_sip_parse(w, v, &c->sip, c);
-		path_pop(w, old);
-	}
+	/* Sections that refer to interfaces come after them; "sip" after
+	 * "provisioning": a WAN family may come from a lease (spec 000
+	 * 8.1.3), which the sip section's family checks accept. */
 	if (!err && (v = json_object_get(root, "provisioning")) != NULL) {
 		size_t old = path_push(w, "provisioning", 0);
 
 		err = esg_conf_prov_parse(w, v, &c->prov, c);
+		path_pop(w, old);
+	}
+	if (!err && (v = json_object_get(root, "sip")) != NULL) {
+		size_t old = path_push(w, "sip", 0);
+
+		err = esg_conf_sip_parse(w, v, &c->sip, c);
 		path_pop(w, old);
 	}
 	return err;

@@ -272,6 +272,24 @@ parse_tls(struct walk *w, json_t *o, struct esg_conf_sip *x)
 	return 0;
 }
 
+/* Interface i has an address of family af at run time: a configured
+ * one, or a lease (provisioning "dhcp" on that interface with af in its
+ * stack: spec 000 8.1.3, docs/provisioning.md "Hand-off to SIP").
+ * esg_conf.c parses "provisioning" before "sip". */
+static bool
+iface_has_af(const struct esg_conf *conf, int i, int af)
+{
+	const struct esg_conf_iface *ifc = &conf->iface[i];
+	const struct esg_conf_prov *p = &conf->prov;
+	unsigned int want =
+		af == AF_INET ? ESG_PROV_STACK_IPV4 : ESG_PROV_STACK_IPV6;
+
+	if (af == AF_INET ? ifc->nb_addr4 != 0 : ifc->nb_addr6 != 0)
+		return true;
+	return p->enabled && p->mode == ESG_PROV_DHCP && p->iface == i &&
+	       ((unsigned int)p->stack & want) != 0;
+}
+
 static int
 parse_operator(struct walk *w, json_t *o, struct esg_conf_sip *x,
 	       const struct esg_conf *conf)
@@ -360,10 +378,13 @@ parse_operator(struct walk *w, json_t *o, struct esg_conf_sip *x,
 	if (err)
 		return err;
 	/* The signalling family toward the operator must be one the WAN
-	 * interface has, and agree with a literal proxy address. */
+	 * interface has (configured or leased), and agree with a literal
+	 * proxy address. */
 	ifc = &conf->iface[x->wan_iface];
-	if ((x->family == ESG_SIP_FAM_IPV4 && ifc->nb_addr4 == 0) ||
-	    (x->family == ESG_SIP_FAM_IPV6 && ifc->nb_addr6 == 0))
+	if ((x->family == ESG_SIP_FAM_IPV4 &&
+	     !iface_has_af(conf, x->wan_iface, AF_INET)) ||
+	    (x->family == ESG_SIP_FAM_IPV6 &&
+	     !iface_has_af(conf, x->wan_iface, AF_INET6)))
 		return fail_at(w, "family",
 			       "'%s' but interface '%s' has no "
 			       "such address",
@@ -372,8 +393,8 @@ parse_operator(struct walk *w, json_t *o, struct esg_conf_sip *x,
 	    (hp.family == AF_INET6 && x->family == ESG_SIP_FAM_IPV4))
 		return fail_at(w, "proxy", "'%s' is not of family '%s'",
 			       x->proxy, families[x->family]);
-	if ((hp.family == AF_INET && ifc->nb_addr4 == 0) ||
-	    (hp.family == AF_INET6 && ifc->nb_addr6 == 0))
+	if ((hp.family == AF_INET || hp.family == AF_INET6) &&
+	    !iface_has_af(conf, x->wan_iface, hp.family))
 		return fail_at(w, "proxy",
 			       "'%s': interface '%s' has no address of that "
 			       "family",

@@ -446,6 +446,56 @@ test_bad(void **state)
 	}
 }
 
+/* A WAN without a static IPv4 address whose IPv4 address comes from
+ * DHCPv4 (provisioning "dhcp", spec 000 8.1.3): an IPv4 proxy (or family
+ * "ipv4") is accepted, the lease gives the address at run time
+ * (docs/provisioning.md "Hand-off to SIP"); with a stack without IPv4,
+ * or without provisioning, the same proxy is refused. */
+#define WAN6_ONLY                                                              \
+	"\"interfaces\":[{\"name\":\"wan\",\"role\":\"wan\",\"device\":"       \
+	"\"d\",\"exception\":\"e\",\"ipv6\":[\"2001:db8:2::1/64\"]}]"
+#define PROXY4                                                                 \
+	"\"sip\":{\"operator\":{\"interface\":\"wan\","                        \
+	"\"proxy\":\"sip:198.51.100.254:5060\"}}"
+
+static void
+test_leased_family(void **state)
+{
+	char err[ESG_CONF_ERR_LEN] = "";
+	struct esg_conf c;
+
+	(void)state;
+	if (esg_conf_parse("{" WAN6_ONLY ",\"provisioning\":{\"mode\":\"dhcp\","
+			   "\"stack\":\"ipv4\"}," PROXY4 "}",
+			   &c, err) != 0)
+		fail_msg("dhcp ipv4: refused: %s", err);
+	assert_true(c.sip.enabled);
+	assert_int_equal(c.prov.mode, ESG_PROV_DHCP);
+	if (esg_conf_parse("{" WAN6_ONLY ",\"provisioning\":{\"mode\":\"dhcp\","
+			   "\"stack\":\"ipv4\"},\"sip\":{\"operator\":{"
+			   "\"interface\":\"wan\",\"proxy\":\"sip:a\","
+			   "\"family\":\"ipv4\"}}}",
+			   &c, err) != 0)
+		fail_msg("dhcp ipv4, family ipv4: refused: %s", err);
+	assert_int_equal(esg_conf_parse("{" WAN6_ONLY "," PROXY4 "}", &c, err),
+			 EINVAL);
+	assert_string_equal(err, "sip.operator.proxy: 'sip:198.51.100.254:5060'"
+				 ": interface 'wan' has no address of that "
+				 "family");
+	/* no address, DHCP for IPv6 only: still no IPv4 */
+	assert_int_equal(
+		esg_conf_parse("{\"interfaces\":[{\"name\":\"wan\","
+			       "\"role\":\"wan\",\"device\":\"d\","
+			       "\"exception\":\"e\"}],\"provisioning\":"
+			       "{\"mode\":\"dhcp\",\"stack\":\"ipv6\"}," PROXY4
+			       "}",
+			       &c, err),
+		EINVAL);
+	assert_string_equal(err, "sip.operator.proxy: 'sip:198.51.100.254:5060'"
+				 ": interface 'wan' has no address of that "
+				 "family");
+}
+
 int
 main(void)
 {
@@ -454,6 +504,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_tls),
+		cmocka_unit_test(test_leased_family),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
