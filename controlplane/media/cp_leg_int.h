@@ -45,35 +45,37 @@ struct cp_leg_tbl {
 	struct cp_leg_counters c;
 };
 
+/* Fields ordered by size (no padding holes: docs/performance.md, memory
+ * per held call; a call has two legs per stream). */
 struct cp_leg {
 	struct le he; /* tbl->ht */
 	struct le qe; /* tbl->queue */
 	struct le ee; /* tbl->errq */
 	struct cp_leg_tbl *tbl;
-	uint32_t id;
-	struct cp_leg_prm prm;
-	bool has_remote;
-	struct sa remote;
-	uint16_t remote_rtcp;
-	bool remote_relatch; /* with the next LEG_REMOTE */
 	struct cp_leg *peer; /* no reference: each clears the other */
-	bool dscp_set;
-	uint8_t dscp;
-	bool police_set;
-	struct cp_leg_police police;
-	bool latched;
-	struct sa latched_rtp;
-	struct sa latched_rtcp;
-	uint32_t latches;
-	unsigned int need; /* CP_LEG_NEED_* */
-	bool added;	   /* LEG_ADD sent to tbl->epoch */
-	bool readd;	   /* ... again after a re-attach: EEXIST is fine */
-	bool maybe_bound;  /* a LEG_BIND to a peer was sent to tbl->epoch */
-	bool installed;	   /* LEG_ADD confirmed */
-	int err;
-	uint16_t err_cmd;
 	cp_leg_event_h *eh;
 	void *arg;
+	struct cp_leg_prm prm;
+	struct sa remote;
+	struct sa latched_rtp;
+	struct sa latched_rtcp;
+	struct cp_leg_police police;
+	uint32_t id;
+	uint32_t latches;
+	unsigned int need; /* CP_LEG_NEED_* */
+	int err;
+	uint16_t err_cmd;
+	uint16_t remote_rtcp;
+	uint8_t dscp;
+	bool has_remote;
+	bool remote_relatch; /* with the next LEG_REMOTE */
+	bool dscp_set;
+	bool police_set;
+	bool latched;
+	bool added;	  /* LEG_ADD sent to tbl->epoch */
+	bool readd;	  /* ... again after a re-attach: EEXIST is fine */
+	bool maybe_bound; /* a LEG_BIND to a peer was sent to tbl->epoch */
+	bool installed;	  /* LEG_ADD confirmed */
 };
 
 /* cp_leg_sync.c */

@@ -344,8 +344,11 @@ cp_dlg_uas_ack(struct cp_dlg *dlg, const struct sip_msg *msg)
 	/* Confirmed: every response to the INVITE is sent (no server
 	 * transaction left), so the INVITE itself (message, datagram and
 	 * parsed headers, some 3 KB) is not kept for the call's lifetime. */
-	if (initial && dlg->st == NULL)
+	if (initial && dlg->st == NULL) {
 		dlg->imsg = mem_deref(dlg->imsg);
+		/* only responses to the INVITE carried them */
+		dlg->hdrs = mem_deref(dlg->hdrs);
+	}
 	if (offer && cp_dlg_msg_sdp(msg, &body) == 0) {
 		b = &body;
 		cp_dlg_set_rsdp(dlg, b);
