@@ -27,6 +27,9 @@
 #   PROV_TRAPD_ARGS          "C A...": prov_lab_up starts snmptrapd
 #   PROV_CONF_EXTRA          jq filter added to the provisioning config
 #   PROV_HTTP_PORT           prov_lab_up starts an HTTP server (prov_http_start)
+#   PROV_LAB_BEFORE_CP       a command prov_lab_up runs after the servers,
+#                            just before the control plane starts (the SIP
+#                            lab's sip_lab_operator_up: prov_sip_test.sh)
 #
 # Addresses (TEST-NET, inside the lab's namespaces): the WAN host
 # 198.51.100.254 / 2001:db8:2::fe is DHCP server, router, TFTP and syslog
@@ -386,6 +389,11 @@ prov_lab_up() {
 		lab_wait_for 10 "tshark capturing" \
 			grep -q "Capture started" "$LAB_DIR/tshark.out" ||
 			lab_die "tshark did not start"
+	fi
+	# PROV_LAB_BEFORE_CP: more servers the control plane finds up
+	if [ -n "${PROV_LAB_BEFORE_CP:-}" ]; then
+		# shellcheck disable=SC2086
+		$PROV_LAB_BEFORE_CP || lab_die "PROV_LAB_BEFORE_CP failed: $PROV_LAB_BEFORE_CP"
 	fi
 	lab_start_controlplane
 }
