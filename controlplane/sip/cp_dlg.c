@@ -133,12 +133,10 @@ cp_dlg_send_h(enum sip_transp tp, const struct sa *src, const struct sa *dst,
 	      struct mbuf *mb, void *arg)
 {
 	struct cp_dlg *dlg = arg;
+	int err;
 
-	(void)dst;
-	return mbuf_printf(mb, "Contact: <sip:%s%s%J%s>\r\n",
-			   dlg->cuser != NULL ? dlg->cuser : "",
-			   dlg->cuser != NULL ? "@" : "", src,
-			   sip_transp_param(tp));
+	err = cp_sip_contact_print(mb, dlg->ds->sip, tp, src, dst, dlg->cuser);
+	return err ? err : mbuf_write_str(mb, "\r\n");
 }
 
 const char *

@@ -4,6 +4,7 @@
 #define CP_DLG_INT_H
 
 #include "cp_dlg.h"
+#include "cp_sip.h"
 
 enum dlg_state {
 	DLG_EARLY,

@@ -6,6 +6,7 @@
 #include "cp_dlg_int.h"
 
 struct req_ctx {
+	struct sip *sip; /* the dialog's stack (outlives the request) */
 	char *cuser;
 	sip_resp_h *resph;
 	void *arg;
@@ -103,12 +104,10 @@ ctx_send_h(enum sip_transp tp, const struct sa *src, const struct sa *dst,
 	   struct mbuf *mb, void *arg)
 {
 	struct req_ctx *ctx = arg;
+	int err;
 
-	(void)dst;
-	return mbuf_printf(mb, "Contact: <sip:%s%s%J%s>\r\n",
-			   ctx->cuser != NULL ? ctx->cuser : "",
-			   ctx->cuser != NULL ? "@" : "", src,
-			   sip_transp_param(tp));
+	err = cp_sip_contact_print(mb, ctx->sip, tp, src, dst, ctx->cuser);
+	return err ? err : mbuf_write_str(mb, "\r\n");
 }
 
 static void
@@ -147,6 +146,7 @@ cp_dlg_request(struct cp_dlg *dlg, const char *method, const char *hdrs,
 	ctx = mem_zalloc(sizeof(*ctx), ctx_destructor);
 	if (ctx == NULL)
 		return ENOMEM;
+	ctx->sip = dlg->ds->sip;
 	ctx->resph = resph;
 	ctx->arg = arg;
 	if (dlg->cuser != NULL && str_dup(&ctx->cuser, dlg->cuser) != 0) {

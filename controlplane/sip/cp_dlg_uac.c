@@ -58,12 +58,10 @@ inv_send_h(enum sip_transp tp, const struct sa *src, const struct sa *dst,
 	   struct mbuf *mb, void *arg)
 {
 	struct cp_inv *inv = arg;
+	int err;
 
-	(void)dst;
-	return mbuf_printf(mb, "Contact: <sip:%s%s%J%s>\r\n",
-			   inv->cuser != NULL ? inv->cuser : "",
-			   inv->cuser != NULL ? "@" : "", src,
-			   sip_transp_param(tp));
+	err = cp_sip_contact_print(mb, inv->ds->sip, tp, src, dst, inv->cuser);
+	return err ? err : mbuf_write_str(mb, "\r\n");
 }
 
 /* Every early fork ends with the INVITE's final response. */

@@ -14,6 +14,7 @@
 
 #include "cp_log.h"
 #include "cp_reg_int.h"
+#include "cp_sip.h"
 
 static void send_register(struct cp_reg_trunk *t);
 
@@ -159,12 +160,14 @@ send_h(enum sip_transp tp, const struct sa *src, const struct sa *dst,
 {
 	struct cp_reg_trunk *t = arg;
 
-	(void)dst;
+	int err;
+
 	/* Our Contact: the trunk user at the address the request leaves
-	 * from (the WAN side), where the operator sends calls. */
-	return mbuf_printf(mb, "Contact: <sip:%s@%J%s>;expires=%u\r\n",
-			   tconf(t)->trunk.username, src, sip_transp_param(tp),
-			   t->expires_s);
+	 * from (the WAN side), where the operator sends calls; over TCP/TLS
+	 * with the listening port (cp_sip_contact.c). */
+	err = cp_sip_contact_print(mb, t->reg->sip, tp, src, dst,
+				   tconf(t)->trunk.username);
+	return err ? err : mbuf_printf(mb, ";expires=%u\r\n", t->expires_s);
 }
 
 static void

@@ -104,4 +104,14 @@ void cp_sip_log_counters(const struct cp_sip *cs);
 void cp_sip_options_handle(struct sip *sip, const struct sip_msg *msg,
 			   struct cp_sip_counters *c, const char *allow);
 
+/*
+ * Write "Contact: <sip:user@addr:port;transport=x>" (no CRLF: the caller
+ * adds parameters and the line end) for a request leaving from src toward
+ * dst over tp: over TCP/TLS the port is the stack's listener, not the
+ * connection's ephemeral port (cp_sip_contact.c). user may be NULL.
+ */
+int cp_sip_contact_print(struct mbuf *mb, struct sip *sip, enum sip_transp tp,
+			 const struct sa *src, const struct sa *dst,
+			 const char *user);
+
 #endif
