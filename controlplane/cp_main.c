@@ -58,6 +58,10 @@ struct cp {
 	struct cp_prov_run *prov;  /* WAN provisioning (docs/provisioning.md) */
 	struct cp_status *status;  /* the document esgctl reads */
 	struct cp_addrs_watch *addrs; /* leased own addresses (cp_addrs.h) */
+	/* a leased WAN address whose SIP listener is not bound yet: the
+	 * trunk registers again once it is (sip_bound_h) */
+	bool reg_waiting;
+	struct sa reg_wait;
 	struct tmr poll;
 	int exit_code;
 };
@@ -208,10 +212,21 @@ static void
 addrs_h(unsigned int iface, const struct sa *a, bool added, void *arg)
 {
 	struct cp *cp = arg;
+	bool wan_sig;
 	int err, af;
 
 	if (cp->sip == NULL || iface >= CP_SIP_MAX_GROUPS)
 		return;
+	af = cp_route_sig_af(&cp->conf.sip);
+	wan_sig = cp->reg != NULL && (int)iface == cp->conf.sip.wan_iface &&
+		  (af == AF_UNSPEC || af == sa_af(a));
+	/* A REGISTER from an address with no listener yet fails at once
+	 * (libre finds no transport) and waits for the back-off: register
+	 * when the listener is bound, which may be inside cp_sip_add. */
+	if (added && wan_sig) {
+		cp->reg_wait = *a;
+		cp->reg_waiting = true;
+	}
 	err = added ? cp_sip_add(cp->sip, a, iface)
 		    : cp_sip_del(cp->sip, a, iface);
 	if (err && err != EALREADY && err != ENOENT) {
@@ -220,11 +235,16 @@ addrs_h(unsigned int iface, const struct sa *a, bool added, void *arg)
 		re_snprintf(txt, sizeof(txt), "%j", a);
 		cp_err("SIP: leased address %s: %s", txt, strerror(err));
 	}
-	if (cp->reg == NULL || (int)iface != cp->conf.sip.wan_iface)
+	if (!wan_sig)
 		return;
-	af = cp_route_sig_af(&cp->conf.sip);
-	if (af == AF_UNSPEC || af == sa_af(a))
-		cp_reg_wan_changed(cp->reg);
+	/* Added and listening now or soon: sip_bound_h registers (it may
+	 * have done so inside cp_sip_add). Removed, already listening, or
+	 * failed: register now (a failure is retried by the registration's
+	 * own back-off). */
+	if (added && !err)
+		return;
+	cp->reg_waiting = false;
+	cp_reg_wan_changed(cp->reg);
 }
 
 /* Every SIP request: the guard learns the socket (and drops its own
@@ -246,6 +266,10 @@ sip_bound_h(const struct sa *addr, void *arg)
 
 	if (cp->guard != NULL)
 		(void)cp_sipguard_probe(cp->guard, addr);
+	if (cp->reg_waiting && sa_cmp(addr, &cp->reg_wait, SA_ADDR)) {
+		cp->reg_waiting = false;
+		cp_reg_wan_changed(cp->reg);
+	}
 }
 
 static int
