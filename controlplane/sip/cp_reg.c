@@ -10,6 +10,7 @@
 #include "cp_addrs.h"
 #include "cp_log.h"
 #include "cp_reg_int.h"
+#include "cp_route.h"
 
 static void
 destructor(void *arg)
@@ -36,26 +37,15 @@ static int
 operator_init(struct cp_reg *reg)
 {
 	const struct esg_conf_sip *s = &reg->conf.sip;
-	const char *tp = "";
 	struct pl pl;
 	struct uri u;
 	int n;
 
-	switch (s->transport) {
-	case ESG_SIP_UDP:
-		break;
-	case ESG_SIP_TCP:
-		tp = ";transport=tcp";
-		break;
-	case ESG_SIP_TLS:
-		tp = ";transport=tls";
-		break;
-	}
 	pl_set_str(&pl, s->proxy);
 	if (s->proxy[0] == '\0' || uri_decode(&u, &pl) != 0)
 		return EINVAL;
-	n = re_snprintf(reg->route, sizeof(reg->route), "%s%s", s->proxy, tp);
-	if (n < 0 || (size_t)n >= sizeof(reg->route))
+	/* the same route the B2BUA's INVITEs take */
+	if (cp_route_proxy_uri(s, reg->route, sizeof(reg->route)) != 0)
 		return EINVAL;
 	if (s->domain[0] != '\0')
 		n = re_snprintf(reg->domain, sizeof(reg->domain), "%s",
