@@ -39,6 +39,19 @@
 
 #include "test_cp_b2bua_lab.h"
 
+/* AddressSanitizer replaces malloc: glibc's mallinfo2() then counts
+ * nothing, so the memory bound is checked in the plain build only. */
+#if defined(__SANITIZE_ADDRESS__)
+#define HEAP_COUNTED 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HEAP_COUNTED 0
+#endif
+#endif
+#ifndef HEAP_COUNTED
+#define HEAP_COUNTED 1
+#endif
+
 /* LAN -> trunk, answered, BYE from the caller. */
 static void
 test_outgoing_call(void **state)
@@ -451,6 +464,11 @@ test_memory_per_call(void **state)
 	size_t direct, via, per;
 
 	(void)state;
+	if (!HEAP_COUNTED) {
+		print_message("skipped: mallinfo2() counts nothing under "
+			      "AddressSanitizer\n");
+		skip();
+	}
 	ua_stack(&TRUNKUA, "trunk", TRUNK, true);
 	assert_int_equal(sipsess_listen(&TRUNKUA.sock, TRUNKUA.sip, 16,
 					mem_conn_h, NULL),
