@@ -192,7 +192,7 @@ if check "alice dials bob" sip_lab_ua_cmd alice dial "sip:$BOB@$ESG_L4" &&
 	check "kamailio: the INVITE came from $LEASE" \
 		grep -Eq "LAB request INVITE sip:[^ ]* from $LEASE_RE:" "$SIP_LAB_KAM_LOG"
 	check "alice: RTP arrives (CALL_RTPESTAB)" sip_lab_ua_seen alice CALL_RTPESTAB 10
-	check "bob: RTP arrives (CALL_RTPESTAB)" sip_lab_ua_seen bob CALL_RTPESTAB 5
+	check "bob: RTP arrives (CALL_RTPESTAB)" sip_lab_ua_seen bob CALL_RTPESTAB 10
 	check "bob gets RTP from the leased address (WAN media on $LEASE)" \
 		ua_rtp_from_is bob "$LEASE:"
 	check "alice gets RTP from the ESG's LAN address" ua_rtp_from_is alice "$ESG_L4:"

@@ -119,7 +119,7 @@ call_up() {
 	check "$caller: RTP arrives (CALL_RTPESTAB)" \
 		sip_lab_ua_seen "$caller" CALL_RTPESTAB 15
 	check "$callee: RTP arrives (CALL_RTPESTAB)" \
-		sip_lab_ua_seen "$callee" CALL_RTPESTAB 5
+		sip_lab_ua_seen "$callee" CALL_RTPESTAB 10
 	check "$callee: the call arrives and is answered (CALL_ESTABLISHED)" \
 		sip_lab_ua_wait "$callee" CALL_ESTABLISHED 5 || return 1
 	check "$caller: CALL_ESTABLISHED" sip_lab_ua_wait "$caller" CALL_ESTABLISHED 5 ||
@@ -242,7 +242,7 @@ check "alice dials bob (early answer)" sip_lab_ua_cmd alice dial "sip:$BOB@$ESG_
 if check "alice: CALL_PROGRESS (183 with SDP relayed)" \
 	sip_lab_ua_wait alice CALL_PROGRESS 10; then
 	check "bob: alice's RTP arrives in the early dialog (CALL_RTPESTAB)" \
-		sip_lab_ua_seen bob CALL_RTPESTAB 5
+		sip_lab_ua_seen bob CALL_RTPESTAB 10
 	check "esgctl legs: the early legs forward alice's RTP" \
 		lab_wait_for 5 "early RTP forwarded" eval \
 		'lab_legs_json | jq -e "[.legs[].fwd_pkts] | add >= 25" >/dev/null'
@@ -251,7 +251,7 @@ if check "alice: CALL_PROGRESS (183 with SDP relayed)" \
 	check "bob answers (200)" sip_lab_ua_cmd bob accept
 	check "alice: CALL_ESTABLISHED" sip_lab_ua_wait alice CALL_ESTABLISHED 5
 	check "alice: RTP from bob after the answer (CALL_RTPESTAB)" \
-		sip_lab_ua_seen alice CALL_RTPESTAB 5
+		sip_lab_ua_seen alice CALL_RTPESTAB 10
 	sleep 1
 	check "alice hangs up" sip_lab_ua_cmd alice hangup
 	check "bob: CALL_CLOSED" sip_lab_ua_wait bob CALL_CLOSED 5
@@ -282,7 +282,7 @@ if check "the scripted peer $EARLY registers at kamailio" \
 	check "alice: CALL_PROGRESS (183 with SDP relayed)" \
 		sip_lab_ua_seen alice CALL_PROGRESS 10
 	check "alice: the callee's early RTP arrives (CALL_RTPESTAB)" \
-		sip_lab_ua_seen alice CALL_RTPESTAB 5
+		sip_lab_ua_seen alice CALL_RTPESTAB 10
 	t_rtp=$(sip_lab_ua_last alice | jq -r '.time // 0')
 	check "alice: CALL_ESTABLISHED (200 after the early media)" \
 		sip_lab_ua_wait alice CALL_ESTABLISHED 10

@@ -92,7 +92,7 @@ sip_lab_ua_mark carol
 check "carol dials sip:bob@[$H6] (through kamailio)" \
 	sip_lab_ua_cmd carol dial "sip:bob@[$H6]"
 check "carol: RTP from bob (CALL_RTPESTAB)" sip_lab_ua_seen carol CALL_RTPESTAB 10
-check "bob: RTP from carol (CALL_RTPESTAB)" sip_lab_ua_seen bob CALL_RTPESTAB 5
+check "bob: RTP from carol (CALL_RTPESTAB)" sip_lab_ua_seen bob CALL_RTPESTAB 10
 check "carol: CALL_ESTABLISHED" sip_lab_ua_wait carol CALL_ESTABLISHED 5
 check "bob: CALL_ESTABLISHED (answermode auto)" \
 	sip_lab_ua_wait bob CALL_ESTABLISHED 5
@@ -150,7 +150,7 @@ sip_lab_ua_mark dave
 check "carol dials dave (early media)" sip_lab_ua_cmd carol dial "sip:dave@[$H6]"
 check "carol: CALL_PROGRESS (183 with SDP)" sip_lab_ua_wait carol CALL_PROGRESS 5
 check "dave: RTP from carol in the early dialog (CALL_RTPESTAB)" \
-	sip_lab_ua_seen dave CALL_RTPESTAB 5
+	sip_lab_ua_seen dave CALL_RTPESTAB 10
 check "carol: not established yet" sip_lab_ua_no_event carol CALL_ESTABLISHED 1
 check "dave answers" sip_lab_ua_cmd dave accept
 check "carol: CALL_ESTABLISHED" sip_lab_ua_wait carol CALL_ESTABLISHED 5

@@ -68,8 +68,8 @@ a_call() {
 	check "$callee: answered (CALL_ESTABLISHED)" \
 		sip_lab_ua_wait "$callee" CALL_ESTABLISHED 15 || return
 	check "$caller: CALL_ESTABLISHED" sip_lab_ua_wait "$caller" CALL_ESTABLISHED 5
-	check "both UAs: RTP arrives" eval "sip_lab_ua_seen $caller CALL_RTPESTAB 5 &&
-		sip_lab_ua_seen $callee CALL_RTPESTAB 5"
+	check "both UAs: RTP arrives" eval "sip_lab_ua_seen $caller CALL_RTPESTAB 10 &&
+		sip_lab_ua_seen $callee CALL_RTPESTAB 10"
 	check "esgctl legs: 2 legs, each >= 50 packets received and forwarded" \
 		lab_wait_for 5 "legs carry" legs_carry 50
 	sleep 2

@@ -33,8 +33,10 @@
 #   sip_lab_ua_wait NAME EVENT SECS   wait for EVENT after the mark; the
 #                                 mark moves past it; the event JSON is in
 #                                 sip_lab_ua_last NAME
-#   sip_lab_ua_seen NAME EVENT SECS   the same, the mark stays (events
-#                                 whose order is not fixed: CALL_RTPESTAB)
+#   sip_lab_ua_seen NAME EVENT SECS   the same, from where the last wait
+#                                 (or mark) started; the mark stays (events
+#                                 whose order is not fixed: CALL_RTPESTAB
+#                                 may come before CALL_ESTABLISHED)
 #   sip_lab_ua_no_event NAME EVENT SECS   EVENT does NOT come within SECS
 #   sip_lab_ua_rtp NAME SECS      "TX RX" RTP packet counts of the UA's
 #                                 last call after the mark (baresip prints
@@ -359,6 +361,7 @@ sip_lab_ua_up() {
 	: >"$dir/contacts"
 	: >"$dir/events"
 	echo 0 >"$dir/mark"
+	echo 0 >"$dir/step"
 	echo 0 >"$dir/rtpmark"
 	echo 0 >"$dir/seq"
 	mkfifo "$dir/cmd" || lab_die "mkfifo $dir/cmd"
@@ -423,14 +426,15 @@ sip_lab_ua_mark() {
 	local dir
 	dir=$(sip_lab_ua_dir "$1")
 	wc -l <"$dir/events" >"$dir/mark"
+	cp "$dir/mark" "$dir/step"
 	grep -c '^packets:' "$dir/log" >"$dir/rtpmark"
 }
 
 # The first EVENT after the mark: its line number in found.line, its JSON
 # in found (bsctl.py writes json.dumps lines: "type": "X", "event": true).
 sip_lab_ua_find() {
-	local dir=$1 ev=$2
-	awk -v m="$(cat "$dir/mark")" -v t="\"type\": \"$ev\"" \
+	local dir=$1 ev=$2 from=${3:-mark}
+	awk -v m="$(cat "$dir/$from")" -v t="\"type\": \"$ev\"" \
 		-v lf="$dir/found.line" \
 		'NR > m && index($0, "\"event\": true") && index($0, t) {
 			print NR > lf; print; exit
@@ -447,6 +451,9 @@ sip_lab_ua_wait() {
 		return 1
 	fi
 	cp "$dir/found" "$dir/last"
+	# the step (what sip_lab_ua_seen searches) starts where this wait
+	# started: an event of unfixed order may have come before this one
+	cp "$dir/mark" "$dir/step"
 	cp "$dir/found.line" "$dir/mark"
 	return 0
 }
@@ -458,7 +465,7 @@ sip_lab_ua_wait() {
 sip_lab_ua_seen() {
 	local name=$1 ev=$2 secs=$3 dir
 	dir=$(sip_lab_ua_dir "$name")
-	if ! lab_wait_for "$secs" "$name: event $ev" sip_lab_ua_find "$dir" "$ev"; then
+	if ! lab_wait_for "$secs" "$name: event $ev" sip_lab_ua_find "$dir" "$ev" step; then
 		echo "   $name: no $ev within ${secs}s; events since the mark: $(sip_lab_ua_since "$name")"
 		: >"$dir/last"
 		return 1
