@@ -560,3 +560,38 @@ cp_reg_ka_result(struct cp_reg_ka_status *ka, uint64_t sent_ms, uint64_t now,
 	ka->last_change_ms = now;
 	return true;
 }
+
+struct granted {
+	const char *user;
+	uint32_t s;
+	bool found;
+};
+
+static bool
+granted_contact_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
+		  void *arg)
+{
+	struct granted *g = arg;
+	struct sip_addr c;
+	struct pl v;
+
+	(void)msg;
+	if (sip_addr_decode(&c, &hdr->val) != 0 ||
+	    pl_strcmp(&c.uri.user, g->user) != 0 ||
+	    msg_param_decode(&c.params, "expires", &v) != 0)
+		return false;
+	g->s = pl_u32(&v);
+	g->found = true;
+	return true;
+}
+
+uint32_t
+cp_reg_granted_s(const struct sip_msg *msg, const char *user, uint32_t fallback)
+{
+	struct granted g = {.user = user};
+
+	sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, granted_contact_h, &g);
+	if (g.found)
+		return g.s;
+	return pl_isset(&msg->expires) ? pl_u32(&msg->expires) : fallback;
+}

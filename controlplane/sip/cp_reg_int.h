@@ -115,4 +115,10 @@ void cp_reg_trunk_close(struct cp_reg *reg);
 void cp_reg_ka_start(struct cp_reg *reg);
 void cp_reg_ka_close(struct cp_reg *reg);
 
+/* The expiry the registrar granted our binding (RFC 3261 10.2.4): the
+ * expires parameter of the Contact whose user is user, else the Expires
+ * header, else fallback (what we asked). 0: nothing bound. */
+uint32_t cp_reg_granted_s(const struct sip_msg *msg, const char *user,
+			  uint32_t fallback);
+
 #endif

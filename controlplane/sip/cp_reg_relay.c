@@ -139,30 +139,6 @@ answer(struct cp_reg_relay *b, uint16_t scode, const char *reason)
 	b->pmsg = mem_deref(b->pmsg);
 }
 
-/* The expiry granted to our contact (RFC 3261 10.2.4). */
-struct granted {
-	const struct cp_reg_relay *b;
-	uint32_t s;
-	bool found;
-};
-
-static bool
-contact_h(const struct sip_hdr *hdr, const struct sip_msg *msg, void *arg)
-{
-	struct granted *g = arg;
-	struct sip_addr c;
-	struct pl v;
-
-	(void)msg;
-	if (sip_addr_decode(&c, &hdr->val) != 0 ||
-	    pl_strcmp(&c.uri.user, g->b->c.token) != 0 ||
-	    msg_param_decode(&c.params, "expires", &v) != 0)
-		return false;
-	g->s = pl_u32(&v);
-	g->found = true;
-	return true;
-}
-
 static bool
 copy_h(const struct sip_hdr *hdr, const struct sip_msg *msg, void *arg)
 {
@@ -177,14 +153,10 @@ static void
 granted(struct cp_reg_relay *b, const struct sip_msg *msg)
 {
 	struct cp_reg *reg = b->reg;
-	struct granted g = {.b = b};
+	uint32_t gs = cp_reg_granted_s(msg, b->c.token, b->asked_s);
 	uint64_t now = tmr_jiffies();
 
-	sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, contact_h, &g);
-	if (!g.found)
-		g.s = pl_isset(&msg->expires) ? pl_u32(&msg->expires)
-					      : b->asked_s;
-	if (b->asked_s == 0 || g.s == 0) {
+	if (b->asked_s == 0 || gs == 0) {
 		cp_info("SIP: tenant %s: %s unregistered at the operator",
 			tname(b), b->user);
 		if (b->st != NULL) {
@@ -201,18 +173,18 @@ granted(struct cp_reg_relay *b, const struct sip_msg *msg)
 		reg->c.bindings_added++;
 	b->live = true;
 	b->c = b->pend;
-	b->c.expires_ms = now + (uint64_t)g.s * 1000;
-	tmr_start(&b->tmr, (uint64_t)g.s * 1000, expire_h, b);
+	b->c.expires_ms = now + (uint64_t)gs * 1000;
+	tmr_start(&b->tmr, (uint64_t)gs * 1000, expire_h, b);
 	cp_info("SIP: tenant %s: %s registered at the operator for %u s as "
 		"%s",
-		tname(b), b->user, g.s, b->c.token);
+		tname(b), b->user, gs, b->c.token);
 	if (b->st != NULL) {
 		/* 10.3 step 8: the phone sees its own contact and the
 		 * expiry the operator granted. */
 		(void)cp_reg_reply(reg, &b->st, b->pmsg, 200, "OK",
 				   "Contact: <%s>;expires=%u\r\n"
 				   "Date: %H\r\n",
-				   b->c.uri, g.s, fmt_gmtime, NULL);
+				   b->c.uri, gs, fmt_gmtime, NULL);
 		b->st = NULL;
 		b->pmsg = mem_deref(b->pmsg);
 	}

@@ -66,39 +66,12 @@ failed(struct cp_reg_trunk *t, uint16_t code, int err)
 		t->st.failc, (unsigned long long)wait);
 }
 
-/* The expiry the operator granted our contact (RFC 3261 10.2.4): the
- * expires param of the Contact that is ours, else Expires. */
-struct granted {
-	const struct cp_reg_trunk *t;
-	uint32_t s;
-	bool found;
-};
-
-static bool
-contact_h(const struct sip_hdr *hdr, const struct sip_msg *msg, void *arg)
-{
-	struct granted *g = arg;
-	struct sip_addr c;
-	struct pl v;
-
-	(void)msg;
-	if (sip_addr_decode(&c, &hdr->val) != 0)
-		return false;
-	if (pl_strcmp(&c.uri.user, tconf(g->t)->trunk.username) != 0)
-		return false;
-	if (msg_param_decode(&c.params, "expires", &v) != 0)
-		return false;
-	g->s = pl_u32(&v);
-	g->found = true;
-	return true;
-}
-
 static void
 resp_h(int err, const struct sip_msg *msg, void *arg)
 {
 	struct cp_reg_trunk *t = arg;
 	const struct sip_hdr *h;
-	struct granted g = {.t = t};
+	uint32_t granted_s;
 	uint64_t wait;
 	uint32_t min;
 
@@ -109,21 +82,19 @@ resp_h(int err, const struct sip_msg *msg, void *arg)
 	if (msg->scode < 200)
 		return;
 	if (msg->scode < 300) {
-		sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, contact_h, &g);
-		if (!g.found)
-			g.s = pl_isset(&msg->expires) ? pl_u32(&msg->expires)
-						      : t->expires_s;
-		if (g.s == 0) {
+		granted_s = cp_reg_granted_s(msg, tconf(t)->trunk.username,
+					     t->expires_s);
+		if (granted_s == 0) {
 			/* 2xx that binds nothing: not registered. */
 			failed(t, msg->scode, EPROTO);
 			return;
 		}
-		wait = cp_reg_status_ok(&t->st, tmr_jiffies(), g.s);
+		wait = cp_reg_status_ok(&t->st, tmr_jiffies(), granted_s);
 		t->st.last_code = msg->scode;
 		tmr_start(&t->tmr, wait, refresh_tmr_h, t);
 		cp_info("SIP: tenant %s: trunk registered for %u s, refresh "
 			"in %llu ms",
-			tconf(t)->name, g.s, (unsigned long long)wait);
+			tconf(t)->name, granted_s, (unsigned long long)wait);
 		return;
 	}
 	switch (msg->scode) {
